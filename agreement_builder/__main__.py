@@ -1,0 +1,5 @@
+"""`python -m agreement_builder` runs the command line."""
+
+from .cli import main
+
+main()

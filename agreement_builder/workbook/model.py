@@ -1,0 +1,352 @@
+"""The typed model of a workbook, format version 1 (see ../shared/workbook-format.md).
+
+The model checks each value on its own; rules.py checks what needs the whole workbook
+(references, languages, uniqueness).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+FORMAT = "agreement-workbook/1"
+ALL_MUNICIPALITIES = "all-municipalities"
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+# Goals, measures and indicators are numbered by people: T1, T1.3, T1-I1.
+ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$"
+
+Language = Literal["fi", "sv"]
+LANGUAGES: tuple[str, ...] = ("fi", "sv")
+# Localized text may also carry Sámi and English forms (names of Sámi-area municipalities).
+TEXT_LANGUAGES: tuple[str, ...] = ("fi", "sv", "se", "smn", "sms", "en")
+
+
+class LocalizedText:
+    """A text in one or more languages: a plain string, or a map of language code to string."""
+
+    __slots__ = ("plain", "texts")
+
+    def __init__(self, texts: dict[str, str], plain: str | None = None) -> None:
+        self.texts = texts
+        self.plain = plain
+
+    def get(self, language: str) -> str:
+        """The text in `language`; a plain string serves every language."""
+        if self.plain is not None:
+            return self.plain
+        return self.texts[language]
+
+    def has(self, language: str) -> bool:
+        return self.plain is not None or language in self.texts
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, LocalizedText)
+            and self.texts == other.texts
+            and self.plain == other.plain
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.plain, tuple(sorted(self.texts.items()))))
+
+    def __repr__(self) -> str:
+        return (
+            f"LocalizedText({self.plain!r})"
+            if self.plain is not None
+            else f"LocalizedText({self.texts!r})"
+        )
+
+    @classmethod
+    def _validate(cls, value: Any) -> LocalizedText:
+        if isinstance(value, LocalizedText):
+            return value
+        if isinstance(value, str):
+            if not value.strip():
+                raise PydanticCustomError("empty_text", "must not be empty")
+            return cls({}, value)
+        if isinstance(value, dict):
+            texts: dict[str, str] = {}
+            for language, text in value.items():
+                if language not in TEXT_LANGUAGES:
+                    raise PydanticCustomError(
+                        "text_language",
+                        "unknown language '{language}': use {valid}",
+                        {"language": str(language), "valid": ", ".join(TEXT_LANGUAGES)},
+                    )
+                if not isinstance(text, str) or not text.strip():
+                    raise PydanticCustomError(
+                        "text_value",
+                        "the '{language}' text must be non-empty text",
+                        {"language": language},
+                    )
+                texts[language] = text
+            if not texts:
+                raise PydanticCustomError("empty_text", "must name at least one language")
+            return cls(texts)
+        raise PydanticCustomError(
+            "localized_type",
+            "must be text, or a map of language to text such as {fi: ..., sv: ...}",
+        )
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(cls._validate)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Allowed only when the agreement has one language.",
+                },
+                {
+                    "type": "object",
+                    "propertyNames": {"enum": list(TEXT_LANGUAGES)},
+                    "additionalProperties": {"type": "string", "minLength": 1},
+                    "minProperties": 1,
+                },
+            ],
+            "description": "Text in each of the agreement's languages, e.g. {fi: ..., sv: ...}",
+        }
+
+
+def _number_as_text(value: Any) -> Any:
+    """Baselines, targets and schedules are often written as bare numbers (`31`, `2027`)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _normalize_business_id(value: Any) -> Any:
+    # One published source writes business IDs with an en dash; store the hyphen.
+    return value.replace("–", "-").strip() if isinstance(value, str) else value
+
+
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+ItemId = Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
+Reference = Annotated[str, Field(pattern=ID_PATTERN)]
+NumberText = Annotated[
+    str,
+    BeforeValidator(_number_as_text),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}]}),
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Period(Strict):
+    start: dt.date = Field(description="First day of the strategy period (YYYY-MM-DD).")
+    end: dt.date = Field(description="Last day of the strategy period (YYYY-MM-DD).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise PydanticCustomError(
+                "period_order",
+                "the period ends ({end}) before it starts ({start}): swap them or fix a year",
+                {"end": self.end.isoformat(), "start": self.start.isoformat()},
+            )
+        return self
+
+
+class Contact(Strict):
+    name: str = Field(min_length=1, description="Full name.")
+    title: LocalizedText | None = Field(None, description="Job title, e.g. {fi: kunnanjohtaja}.")
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = None
+
+
+class Agreement(Strict):
+    id: Id = Field(description="Used in output paths, e.g. lappi-yhteistyosopimus.")
+    title: LocalizedText
+    languages: list[Language] = Field(
+        min_length=1, description="Languages the agreement is issued in; the first is the main one."
+    )
+    period: Period
+    version: str = Field(min_length=1, description='Version shown on every page, e.g. "0.3".')
+    status: Literal["draft", "final"]
+    date: dt.date
+    diary_number: str | None = Field(None, description="Kept as written, e.g. 948/00.01.02/2022.")
+    preparer: Contact | None = None
+    purpose: LocalizedText
+
+
+class Decision(Strict):
+    body: LocalizedText = Field(description="The body that decided, e.g. {fi: kunnanvaltuusto}.")
+    date: dt.date | None = None
+    section: NumberText | None = Field(None, description="The §, e.g. 233 (printed § 233).")
+    diary_number: str | None = None
+
+
+def _business_id_valid(value: str) -> bool:
+    digits = [int(c) for c in value[:7]]
+    remainder = sum(d * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+    if remainder == 1:
+        return False
+    check = 0 if remainder == 0 else 11 - remainder
+    return check == int(value[-1])
+
+
+class Party(Strict):
+    id: Id
+    business_id: Annotated[str, BeforeValidator(_normalize_business_id)] | None = Field(
+        None,
+        pattern=r"^[0-9]{7}-[0-9]$",
+        description="Finnish business ID (y-tunnus), 0164308-3.",
+        # The file may use an en dash, which the model turns into a hyphen.
+        json_schema_extra={"pattern": "^[0-9]{7}[-–][0-9]$"},
+    )
+    address: str | None = None
+    name: LocalizedText
+    approver: LocalizedText = Field(description="The approving body, e.g. {fi: kunnanvaltuusto}.")
+    contact: Contact | None = Field(None, description="The party's responsible person.")
+    decision: Decision | None = Field(None, description="The approving decision once made.")
+
+    @field_validator("business_id")
+    @classmethod
+    def _check_digit(cls, value: str | None) -> str | None:
+        if value is not None and not _business_id_valid(value):
+            raise PydanticCustomError(
+                "business_id_check",
+                "business ID '{value}' has a wrong check digit: check it in the YTJ register",
+                {"value": value},
+            )
+        return value
+
+
+class WellbeingArea(Party):
+    pass
+
+
+class OtherParty(Party):
+    pass
+
+
+class Municipality(Party):
+    code: str = Field(
+        pattern=r"^[0-9]{3}$",
+        description='Official municipality code, three digits, quoted: "047".',
+    )
+    languages: list[Language] = Field(
+        min_length=1, description="Official languages, main one first."
+    )
+
+
+class Theme(Strict):
+    id: Id
+    title: LocalizedText
+
+
+class Indicator(Strict):
+    id: ItemId
+    name: LocalizedText
+    baseline: NumberText | None = None
+    target: NumberText
+    source: str | None = Field(None, description="e.g. Sotkanet, hyvinvointikertomus.")
+
+
+class Measure(Strict):
+    id: ItemId
+    text: LocalizedText
+    responsible: list[Reference] = Field(
+        min_length=1, description="Party ids or all-municipalities; the first is the lead."
+    )
+    schedule: NumberText | None = Field(None, description='e.g. "2026–2027".')
+    indicators: list[ItemId] = Field(default_factory=list)
+    municipalities: list[Reference] = Field(
+        default_factory=list, description="The measure concerns only these municipalities."
+    )
+
+
+class Goal(Strict):
+    id: ItemId
+    theme: Reference | None = None
+    title: LocalizedText
+    description: LocalizedText | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    measures: list[Measure] = Field(min_length=1)
+
+
+class Forum(Strict):
+    id: Id
+    name: LocalizedText
+    members: LocalizedText
+    meets: LocalizedText | None = None
+    tasks: LocalizedText
+
+
+class Report(Strict):
+    when: LocalizedText
+    what: LocalizedText
+    responsible: list[Reference] = Field(default_factory=list)
+
+
+class Monitoring(Strict):
+    text: LocalizedText
+    reports: list[Report] = Field(default_factory=list)
+
+
+class Section(Strict):
+    id: Id
+    title: LocalizedText
+    body: LocalizedText
+
+
+class Workbook(Strict):
+    """A whole workbook: everything the agreement says that the templates do not."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="Strategic cooperation agreement workbook",
+        json_schema_extra={"$id": "agreement-workbook.schema.json"},
+    )
+    SCHEMA_URL: ClassVar[str] = "https://json-schema.org/draft/2020-12/schema"
+
+    format: Literal["agreement-workbook/1"]
+    agreement: Agreement
+    wellbeing_area: WellbeingArea
+    municipalities: list[Municipality] = Field(min_length=1)
+    other_parties: list[OtherParty] = Field(default_factory=list)
+    themes: list[Theme] = Field(default_factory=list)
+    goals: list[Goal] = Field(min_length=1)
+    forums: list[Forum] = Field(default_factory=list)
+    monitoring: Monitoring | None = None
+    sections: list[Section] = Field(default_factory=list)
+
+    @property
+    def parties(self) -> list[Party]:
+        """Every party in the order the agreement lists them: area, municipalities, others."""
+        return [self.wellbeing_area, *self.municipalities, *self.other_parties]
+
+    def measures(self) -> list[tuple[Goal, Measure]]:
+        return [(goal, measure) for goal in self.goals for measure in goal.measures]
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the workbook format, for editors and external checks."""
+    schema = Workbook.model_json_schema()
+    return {"$schema": Workbook.SCHEMA_URL, **schema}

@@ -1,0 +1,172 @@
+"""Checks that need the whole workbook: languages, unique ids and references.
+
+They read the raw data defensively, so that they run even when some values have the wrong type
+and every problem is reported in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .fields import label, localized_values
+from .load import Loc, Source
+from .model import ALL_MUNICIPALITIES, LANGUAGES
+from .problems import Problem, did_you_mean
+
+
+def check(data: dict[str, Any], source: Source) -> list[Problem]:
+    """Every cross-field problem of a workbook."""
+    return [
+        *_language_problems(data, source),
+        *_id_problems(data, source),
+        *_reference_problems(data, source),
+    ]
+
+
+def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _strings(value: Any) -> list[tuple[int, str]]:
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, str)]
+
+
+def _agreement_languages(data: dict[str, Any]) -> list[str]:
+    agreement = data.get("agreement")
+    languages = agreement.get("languages") if isinstance(agreement, dict) else None
+    return [lang for _, lang in _strings(languages) if lang in LANGUAGES]
+
+
+def _language_problems(data: dict[str, Any], source: Source) -> Iterator[Problem]:
+    languages = _agreement_languages(data)
+    if not languages:
+        return
+    listed = ", ".join(languages)
+    for i, municipality in _items(data, "municipalities"):
+        for j, lang in _strings(municipality.get("languages")):
+            if lang in LANGUAGES and lang not in languages:
+                loc = ("municipalities", i, "languages", j)
+                yield source.problem(
+                    loc,
+                    f"{label(loc, data)}: '{lang}' is not one of the agreement's languages "
+                    f"({listed}): add it to agreement.languages or remove it here",
+                )
+    for loc, value in localized_values(data):
+        where = label(loc, data)
+        if isinstance(value, str) and len(languages) > 1:
+            example = ", ".join(f"{lang}: ..." for lang in languages)
+            yield source.problem(
+                loc,
+                f"{where}: plain text is allowed only in a one-language agreement; this one is "
+                f"issued in {listed}: write {{{example}}}",
+            )
+        elif isinstance(value, dict):
+            for lang in languages:
+                if lang not in value:
+                    yield source.problem(
+                        loc,
+                        f"{where}: the '{lang}' text is missing (the agreement is issued in "
+                        f"{listed}): add '{lang}: ...'",
+                    )
+
+
+def _ids(data: dict[str, Any], kinds: list[str]) -> Iterator[tuple[Loc, str]]:
+    """(location of the id, id) for every item of the given top-level lists."""
+    for kind in kinds:
+        if kind == "wellbeing_area":
+            area = data.get(kind)
+            if isinstance(area, dict) and isinstance(area.get("id"), str):
+                yield (kind, "id"), area["id"]
+            continue
+        for i, item in _items(data, kind):
+            if isinstance(item.get("id"), str):
+                yield (kind, i, "id"), item["id"]
+
+
+def _goal_item_ids(data: dict[str, Any]) -> Iterator[tuple[Loc, str, str]]:
+    """(location, id, kind) of every goal, indicator and measure."""
+    for g, goal in _items(data, "goals"):
+        if isinstance(goal.get("id"), str):
+            yield ("goals", g, "id"), goal["id"], "goal"
+        for kind, word in (("indicators", "indicator"), ("measures", "measure")):
+            for i, item in _items(goal, kind):
+                if isinstance(item.get("id"), str):
+                    yield ("goals", g, kind, i, "id"), item["id"], word
+
+
+PARTY_KINDS = ["wellbeing_area", "municipalities", "other_parties"]
+
+
+def _id_problems(data: dict[str, Any], source: Source) -> Iterator[Problem]:
+    groups: list[tuple[str, list[tuple[Loc, str, str]]]] = [
+        ("party", [(loc, i, "party") for loc, i in _ids(data, PARTY_KINDS)]),
+        ("theme", [(loc, i, "theme") for loc, i in _ids(data, ["themes"])]),
+        ("forum", [(loc, i, "forum") for loc, i in _ids(data, ["forums"])]),
+        ("section", [(loc, i, "section") for loc, i in _ids(data, ["sections"])]),
+        ("goal, indicator and measure", list(_goal_item_ids(data))),
+    ]
+    for group, entries in groups:
+        first: dict[str, tuple[Loc, str]] = {}
+        for loc, item_id, kind in entries:
+            if group == "party" and item_id == ALL_MUNICIPALITIES:
+                yield source.problem(
+                    loc,
+                    f"{label(loc, data)}: '{ALL_MUNICIPALITIES}' is a keyword for every "
+                    "municipality and cannot be a party's id",
+                )
+            if item_id in first:
+                first_loc, first_kind = first[item_id]
+                line = source.position(first_loc)[0]
+                yield source.problem(
+                    loc,
+                    f"{label(loc, data)}: duplicate id '{item_id}': {first_kind} '{item_id}' "
+                    f"is already at line {line}; {group} ids must be unique",
+                )
+            else:
+                first[item_id] = (loc, kind)
+
+
+def _reference_problems(data: dict[str, Any], source: Source) -> Iterator[Problem]:
+    parties = [i for _, i in _ids(data, PARTY_KINDS)]
+    municipalities = [i for _, i in _ids(data, ["municipalities"])]
+    themes = [i for _, i in _ids(data, ["themes"])]
+    indicators = [i for _, i, kind in _goal_item_ids(data) if kind == "indicator"]
+    party_refs = [*parties, ALL_MUNICIPALITIES]
+
+    def unknown(loc: Loc, ref: str, what: str, known: list[str]) -> Problem:
+        if known:
+            hint = did_you_mean(ref, known) or f"; known {what} ids: {', '.join(known[:12])}"
+            if len(known) > 12 and not did_you_mean(ref, known):
+                hint += ", …"
+        else:
+            hint = f"; the workbook defines no {what}"
+        return source.problem(loc, f"{label(loc, data)}: unknown {what} '{ref}'{hint}")
+
+    for g, goal in _items(data, "goals"):
+        theme = goal.get("theme")
+        if isinstance(theme, str) and theme not in themes:
+            yield unknown(("goals", g, "theme"), theme, "theme", themes)
+        for m, measure in _items(goal, "measures"):
+            base: Loc = ("goals", g, "measures", m)
+            for j, ref in _strings(measure.get("responsible")):
+                if ref not in party_refs:
+                    yield unknown((*base, "responsible", j), ref, "party", party_refs)
+            for j, ref in _strings(measure.get("municipalities")):
+                if ref not in municipalities:
+                    yield unknown((*base, "municipalities", j), ref, "municipality", municipalities)
+            for j, ref in _strings(measure.get("indicators")):
+                if ref not in indicators:
+                    yield unknown((*base, "indicators", j), ref, "indicator", indicators)
+    monitoring = data.get("monitoring")
+    for r, report in _items(monitoring, "reports"):
+        for j, ref in _strings(report.get("responsible")):
+            if ref not in party_refs:
+                yield unknown(
+                    ("monitoring", "reports", r, "responsible", j), ref, "party", party_refs
+                )

@@ -1,0 +1,129 @@
+"""Load and validate a workbook: the one entry point the rest of the program uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import rules
+from .fields import label, model_at
+from .load import Loc, Source, load_yaml
+from .model import ID_PATTERN, ITEM_ID_PATTERN, Workbook
+from .problems import Problem, WorkbookError, did_you_mean, one_of
+
+
+def load_workbook(path: Path, display: str | None = None) -> Workbook:
+    """Read, check and model a workbook; raise WorkbookError listing every problem found."""
+    loaded = load_yaml(path, display)
+    problems: list[Problem] = []
+    workbook: Workbook | None = None
+    try:
+        workbook = Workbook.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems.extend(_translate(error, loaded.data, loaded.source) for error in exc.errors())
+    problems.extend(rules.check(loaded.data, loaded.source))
+    if problems or workbook is None:
+        raise WorkbookError(problems)
+    return workbook
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return "text"
+    return "a date" if hasattr(value, "isoformat") else type(value).__name__
+
+
+_PATTERN_ADVICE = {
+    ID_PATTERN: "use lowercase letters a–z, digits and hyphens, starting with a letter or digit "
+    "(e.g. 'rovaniemi', 'hyte')",
+    ITEM_ID_PATTERN: "use letters, digits, dots and hyphens, starting with a letter or digit "
+    "(e.g. 'T1', 'T1.3', 'T1-I1')",
+    r"^[0-9]{3}$": 'a municipality code is three digits, e.g. "047"',
+    r"^[0-9]{7}-[0-9]$": "a business ID is seven digits, a hyphen and a check digit, "
+    "e.g. 0164308-3",
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "write an e-mail address, e.g. etunimi.sukunimi@kunta.fi",
+}
+
+
+def _translate(error: Any, data: Any, source: Source) -> Problem:
+    """One pydantic error as a located problem that says what would be valid."""
+    loc: Loc = tuple(error["loc"])
+    kind: str = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    where = label(loc, data)
+    written = source.texts.get(loc)
+
+    if kind == "missing":
+        parent = loc[:-1]
+        return source.problem(parent, f"{label(parent, data)}: required key '{loc[-1]}' is missing")
+    if kind == "extra_forbidden":
+        model = model_at(loc[:-1])
+        valid = list(model.model_fields) if model else []
+        key = str(loc[-1])
+        hint = did_you_mean(key, valid)
+        return source.problem(
+            loc,
+            f"{label(loc[:-1], data)}: unknown key '{key}'{hint}"
+            + (f" (valid keys: {', '.join(valid)})" if valid else ""),
+            key=True,
+        )
+    if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+        shown = written if written is not None else str(value)
+        return source.problem(
+            loc,
+            f"{where}: must be text, and YAML reads {shown} as a number: "
+            f'put it in quotes: {loc[-1]}: "{shown}"',
+        )
+    if kind in ("string_type", "str_type"):
+        return source.problem(loc, f"{where}: must be text, not {_kind(value)}")
+    if kind == "string_pattern_mismatch":
+        advice = _PATTERN_ADVICE.get(ctx.get("pattern", ""), f"it must match {ctx.get('pattern')}")
+        return source.problem(loc, f"{where}: '{value}' is not valid: {advice}")
+    if kind == "literal_error":
+        expected = [e.strip().strip("'") for e in str(ctx.get("expected", "")).split(" or ")]
+        choices = [c for part in expected for c in part.split(", ")]
+        shown = value if isinstance(value, str) else written or value
+        return source.problem(
+            loc,
+            f"{where}: '{shown}' is not valid: use {one_of(choices)}"
+            + (did_you_mean(str(shown), choices) if isinstance(shown, str) else ""),
+        )
+    if kind.startswith("date"):
+        shown = written if written is not None else value
+        return source.problem(
+            loc, f"{where}: '{shown}' is not a valid date: write YYYY-MM-DD, e.g. 2026-12-11"
+        )
+    if kind == "list_type":
+        return source.problem(
+            loc,
+            f"{where}: must be a list (one item per line, each starting with '- '), "
+            f"not {_kind(value)}",
+        )
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        model = model_at(loc)
+        keys = f" with keys {', '.join(model.model_fields)}" if model else ""
+        return source.problem(loc, f"{where}: must be a mapping{keys}, not {_kind(value)}")
+    if kind == "too_short":
+        if loc[-1:] == ("measures",):
+            return source.problem(loc, f"{where}: a goal needs at least one measure")
+        return source.problem(loc, f"{where}: needs at least one item")
+    if kind == "string_too_short":
+        return source.problem(loc, f"{where}: must not be empty")
+    if kind == "frozen_instance":  # not expected from input, kept readable
+        return source.problem(loc, f"{where}: {error['msg']}")
+    # Our own PydanticCustomErrors already say what is wrong and what to do.
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return source.problem(loc, f"{where}: {message}")
