@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from . import __version__
 from .workbook.model import json_schema
 from .workbook.problems import WorkbookError
 from .workbook.validate import load_workbook
+
+if TYPE_CHECKING:
+    from .build.run import BuildReport
 
 MAX_SHOWN_PROBLEMS = 200
 
@@ -74,3 +78,56 @@ def schema() -> None:
       agreement-builder schema > workbooks/agreement-workbook.schema.json
     """
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+def _summarize(report: BuildReport) -> None:
+    if report.unchanged:
+        click.echo(f"{report.version_dir}: final version already built and unchanged")
+        return
+    for document in report.documents:
+        pages = f", {document.pages} pages" if document.pages else ""
+        click.echo(f"  {report.version_dir / document.path}{pages}")
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for failure in report.failures:
+        click.echo(f"failed: {failure.target} as {failure.format}: {failure.reason}", err=True)
+    click.echo(
+        f"{len(report.documents)} documents written to {report.version_dir}"
+        + (f", {len(report.failures)} failed" if report.failures else "")
+    )
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+    show_default=True, help="Folder the documents are written under.",
+)
+@click.option(
+    "--reference-docx", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A municipality's own Word template: its styles, page setup and header logo are used.",
+)
+def build(workbook: Path, output: Path, reference_docx: Path | None) -> None:
+    """Validate a workbook and build its documents as PDF and DOCX.
+
+    Writes OUTPUT/<agreement id>/<version>/ with the documents and manifest.json.
+    A bad workbook writes nothing and exits 1 with the errors of `validate`.
+
+    \b
+    Example:
+      agreement-builder build workbooks/lappi.yaml -o output
+    """
+    # Imported here so that `validate` does not pay for loading the renderers.
+    from .build.run import BuildRefused
+    from .build.run import build as build_documents
+
+    try:
+        report = build_documents(workbook, output, reference_docx=reference_docx)
+    except WorkbookError as error:
+        _report(error)
+        sys.exit(1)
+    except BuildRefused as refused:
+        click.echo(f"refused: {refused}", err=True)
+        sys.exit(1)
+    _summarize(report)
+    sys.exit(0 if report.ok else 1)

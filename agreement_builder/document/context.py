@@ -1,0 +1,413 @@
+"""The document context: everything a template shows, computed once from the workbook.
+
+Numbering, party names in the document's language, which measures concern whom, and dates
+formatted for the language are decided here, so that the templates only lay them out and every
+document (the agreement, a party's package, an agenda item) reads the same answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..workbook.model import (
+    ALL_MUNICIPALITIES,
+    Contact,
+    Goal,
+    LocalizedText,
+    Measure,
+    Municipality,
+    Party,
+    Workbook,
+)
+from .i18n import Catalog, load_catalog
+from .text import Block, blocks
+
+
+@dataclass(frozen=True)
+class ContactView:
+    name: str
+    title: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    body: str
+    date: str
+    section: str
+    diary_number: str
+
+
+@dataclass(frozen=True)
+class PartyView:
+    id: str
+    kind: str  # "area", "municipality" or "other"
+    name: str
+    approver: str
+    code: str
+    business_id: str
+    address: str
+    contact: ContactView | None
+    decision: DecisionView | None
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    id: str
+    name: str
+    baseline: str
+    target: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ResponsibleView:
+    name: str
+    lead: bool
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    id: str
+    text: tuple[Block, ...]
+    responsible: tuple[ResponsibleView, ...]
+    schedule: str
+    indicators: tuple[IndicatorView, ...]
+    only_for: tuple[str, ...]  # names of the municipalities it is limited to
+
+
+@dataclass(frozen=True)
+class GoalView:
+    id: str
+    anchor: str
+    title: str
+    description: tuple[Block, ...]
+    indicators: tuple[IndicatorView, ...]
+    measures: tuple[MeasureView, ...]
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    number: str
+    anchor: str
+    title: str  # empty for goals that have no theme
+    goals: tuple[GoalView, ...]
+
+
+@dataclass(frozen=True)
+class ForumView:
+    anchor: str
+    name: str
+    members: tuple[Block, ...]
+    meets: tuple[Block, ...]
+    tasks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    when: str
+    what: str
+    responsible: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A numbered chapter of the agreement; `key` says which template part renders it."""
+
+    key: str
+    number: str
+    anchor: str
+    title: str
+    body: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    anchor: str
+    text: str
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A measure that concerns a party, and the party's role in it."""
+
+    goal: GoalView
+    measure: MeasureView
+    role: str  # "lead" or "participant"
+
+
+@dataclass
+class DocumentContext:
+    """What the templates of one language see."""
+
+    language: str
+    t: Catalog
+    title: str
+    subject: str
+    author: str
+    keywords: str
+    version: str
+    draft: bool
+    status_mark: str  # "LUONNOS" / "UTKAST" for a draft, else ""
+    date_iso: str
+    date: str
+    long_date: str
+    period: str
+    diary_number: str
+    preparer: ContactView | None
+    area: PartyView
+    parties: tuple[PartyView, ...]
+    municipalities: tuple[PartyView, ...]
+    purpose: tuple[Block, ...]
+    themes: tuple[ThemeView, ...]
+    forums: tuple[ForumView, ...]
+    monitoring_text: tuple[Block, ...]
+    reports: tuple[ReportView, ...]
+    sections: tuple[SectionView, ...]
+    toc: tuple[TocEntry, ...]
+    concerns: dict[str, tuple[Concern, ...]] = field(default_factory=dict)
+
+
+def anchor(prefix: str, item_id: str) -> str:
+    return f"{prefix}-{item_id}".lower().replace(".", "-")
+
+
+def concerned_municipalities(measure: Measure, workbook: Workbook) -> set[str]:
+    """Ids of the municipalities a measure concerns (see workbook-format.md)."""
+    ids = {m.id for m in workbook.municipalities}
+    concerned = set(measure.municipalities) | (set(measure.responsible) & ids)
+    if ALL_MUNICIPALITIES in measure.responsible:
+        concerned |= ids
+    return concerned
+
+
+def role_of(party_id: str, measure: Measure, workbook: Workbook) -> str | None:
+    """ "lead", "participant" or None (the measure does not concern the party)."""
+    is_municipality = any(m.id == party_id for m in workbook.municipalities)
+    lead = measure.responsible[0]
+    if lead == party_id or (lead == ALL_MUNICIPALITIES and is_municipality):
+        return "lead"
+    if party_id in measure.responsible:
+        return "participant"
+    if is_municipality and party_id in concerned_municipalities(measure, workbook):
+        return "participant"
+    return None
+
+
+class _Builder:
+    def __init__(self, workbook: Workbook, catalog: Catalog) -> None:
+        self.wb = workbook
+        self.t = catalog
+        self.lang = catalog.language
+        self.names = {p.id: p.name for p in workbook.parties}
+
+    def text(self, value: LocalizedText | None) -> str:
+        return value.get(self.lang) if value is not None else ""
+
+    def blocks(self, value: LocalizedText | None) -> tuple[Block, ...]:
+        return blocks(self.text(value)) if value is not None else ()
+
+    def contact(self, contact: Contact | None) -> ContactView | None:
+        if contact is None:
+            return None
+        return ContactView(
+            contact.name, self.text(contact.title), contact.email or "", contact.phone or ""
+        )
+
+    def party(self, party: Party, kind: str) -> PartyView:
+        decision = None
+        if party.decision is not None:
+            d = party.decision
+            decision = DecisionView(
+                body=self.text(d.body),
+                date=self.t.date(d.date) if d.date else "",
+                section=f"§ {d.section}" if d.section else "",
+                diary_number=d.diary_number or "",
+            )
+        return PartyView(
+            id=party.id,
+            kind=kind,
+            name=self.text(party.name),
+            approver=self.text(party.approver),
+            code=party.code if isinstance(party, Municipality) else "",
+            business_id=party.business_id or "",
+            address=party.address or "",
+            contact=self.contact(party.contact),
+            decision=decision,
+            languages=tuple(party.languages) if isinstance(party, Municipality) else (),
+        )
+
+    def party_name(self, party_id: str) -> str:
+        if party_id == ALL_MUNICIPALITIES:
+            return self.t("all_municipalities")
+        return self.text(self.names[party_id])
+
+    def indicator(self, goal: Goal, indicator_id: str) -> IndicatorView:
+        for g in self.wb.goals:
+            for i in g.indicators:
+                if i.id == indicator_id:
+                    return IndicatorView(
+                        i.id, self.text(i.name), i.baseline or "", i.target, i.source or ""
+                    )
+        raise KeyError(indicator_id)  # validation guarantees every reference resolves
+
+    def measure(self, goal: Goal, measure: Measure) -> MeasureView:
+        return MeasureView(
+            id=measure.id,
+            text=self.blocks(measure.text),
+            responsible=tuple(
+                ResponsibleView(self.party_name(r), i == 0)
+                for i, r in enumerate(measure.responsible)
+            ),
+            schedule=measure.schedule or "",
+            indicators=tuple(self.indicator(goal, i) for i in measure.indicators),
+            only_for=tuple(self.party_name(m) for m in measure.municipalities),
+        )
+
+    def goal(self, goal: Goal) -> GoalView:
+        return GoalView(
+            id=goal.id,
+            anchor=anchor("goal", goal.id),
+            title=self.text(goal.title),
+            description=self.blocks(goal.description),
+            indicators=tuple(self.indicator(goal, i.id) for i in goal.indicators),
+            measures=tuple(self.measure(goal, m) for m in goal.measures),
+        )
+
+
+def build_context(workbook: Workbook, language: str, messages_dir: Path) -> DocumentContext:
+    """The context of every document of `workbook` in `language`."""
+    t = load_catalog(messages_dir, language)
+    b = _Builder(workbook, t)
+    agreement = workbook.agreement
+    draft = agreement.status == "draft"
+    area = b.party(workbook.wellbeing_area, "area")
+    municipalities = tuple(b.party(m, "municipality") for m in workbook.municipalities)
+    others = tuple(b.party(p, "other") for p in workbook.other_parties)
+    parties = (area, *municipalities, *others)
+
+    goal_views = {g.id: b.goal(g) for g in workbook.goals}
+    themes: list[tuple[str, str, list[GoalView]]] = [
+        (th.id, b.text(th.title), [goal_views[g.id] for g in workbook.goals if g.theme == th.id])
+        for th in workbook.themes
+    ]
+    themes = [entry for entry in themes if entry[2]]
+    unthemed = [goal_views[g.id] for g in workbook.goals if g.theme is None]
+    if unthemed:
+        themes.append(("other", t("other_goals") if themes else "", unthemed))
+
+    # (key, title, body, anchor): the chapters in the outline of an agreement, numbered in order.
+    chapters: list[tuple[str, str, tuple[Block, ...], str]] = [
+        ("parties", t("section_parties"), (), "s-parties"),
+        ("purpose", t("section_purpose"), b.blocks(agreement.purpose), "s-purpose"),
+        ("goals", t("section_goals"), (), "s-goals"),
+    ]
+    if workbook.forums:
+        chapters.append(("forums", t("section_forums"), (), "s-forums"))
+    if workbook.monitoring is not None:
+        chapters.append(("monitoring", t("section_monitoring"), (), "s-monitoring"))
+    for section in workbook.sections:
+        chapters.append(
+            ("text", b.text(section.title), b.blocks(section.body), anchor("section", section.id))
+        )
+    chapters.append(("approval", t("section_approval"), (), "s-approval"))
+    sections = tuple(
+        SectionView(key, str(n), anchor_id, title, body)
+        for n, (key, title, body, anchor_id) in enumerate(chapters, 1)
+    )
+    goals_number = next(s.number for s in sections if s.key == "goals")
+    theme_views = tuple(
+        ThemeView(
+            number=f"{goals_number}.{i}" if title else "",
+            anchor=anchor("theme", theme_id),
+            title=title,
+            goals=tuple(goals),
+        )
+        for i, (theme_id, title, goals) in enumerate(themes, 1)
+    )
+    forums = tuple(
+        ForumView(
+            anchor("forum", f.id),
+            b.text(f.name),
+            b.blocks(f.members),
+            b.blocks(f.meets),
+            b.blocks(f.tasks),
+        )
+        for f in workbook.forums
+    )
+    monitoring = workbook.monitoring
+    reports = tuple(
+        ReportView(b.text(r.when), b.text(r.what), tuple(b.party_name(p) for p in r.responsible))
+        for r in (monitoring.reports if monitoring else [])
+    )
+
+    toc = tuple(
+        TocEntry(
+            s.anchor,
+            f"{s.number} {s.title}",
+            tuple(TocEntry(th.anchor, f"{th.number} {th.title}") for th in theme_views if th.title)
+            if s.key == "goals"
+            else (),
+        )
+        for s in sections
+    )
+
+    title = b.text(agreement.title)
+    period = f"{t.date(agreement.period.start)}–{t.date(agreement.period.end)}"
+    status_mark = t("draft_mark") if draft else ""
+    preparer = b.contact(agreement.preparer)
+    context = DocumentContext(
+        language=language,
+        t=t,
+        title=title,
+        subject=t("subject", area=area.name, period=period),
+        author=preparer.name if preparer else area.name,
+        keywords=", ".join(
+            k
+            for k in (
+                t("keyword_agreement"),
+                area.name,
+                t("version_label", version=agreement.version),
+                status_mark,
+            )
+            if k
+        ),
+        version=agreement.version,
+        draft=draft,
+        status_mark=status_mark,
+        date_iso=agreement.date.isoformat(),
+        date=t.date(agreement.date),
+        long_date=t.long_date(agreement.date),
+        period=period,
+        diary_number=agreement.diary_number or "",
+        preparer=preparer,
+        area=area,
+        parties=parties,
+        municipalities=municipalities,
+        purpose=b.blocks(agreement.purpose),
+        themes=theme_views,
+        forums=forums,
+        monitoring_text=b.blocks(monitoring.text) if monitoring else (),
+        reports=reports,
+        sections=sections,
+        toc=toc,
+    )
+    context.concerns = {
+        party.id: _concerns(workbook, party.id, goal_views) for party in workbook.parties
+    }
+    return context
+
+
+def _concerns(workbook: Workbook, party_id: str, goals: dict[str, GoalView]) -> tuple[Concern, ...]:
+    found: list[Concern] = []
+    for goal in workbook.goals:
+        view = goals[goal.id]
+        for measure, measure_view in zip(goal.measures, view.measures, strict=True):
+            role = role_of(party_id, measure, workbook)
+            if role is not None:
+                found.append(Concern(view, measure_view, role))
+    return tuple(found)

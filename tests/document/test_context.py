@@ -1,0 +1,112 @@
+"""The document context: numbering, names, who is concerned by what, prose as blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agreement_builder.document.context import build_context
+from agreement_builder.document.i18n import MissingMessage, load_catalog
+from agreement_builder.document.text import Block, blocks
+from agreement_builder.workbook.validate import load_workbook
+from tests.conftest import FIXTURES, TEMPLATES
+
+MESSAGES = TEMPLATES / "messages"
+
+WITH_LIMITS = """
+  - id: T2
+    title: {fi: Saamenkieliset palvelut}
+    measures:
+      - id: T2.1
+        text: {fi: Saamenkielinen neuvola.}
+        responsible: [alue]
+        municipalities: [ranua]
+      - id: T2.2
+        text: {fi: Kaupungin oma toimenpide.}
+        responsible: [rovaniemi, alue]
+"""
+
+
+@pytest.fixture
+def workbook(tmp_path: Path, minimal_text: str):
+    path = tmp_path / "wb.yaml"
+    path.write_text(minimal_text + WITH_LIMITS, encoding="utf-8")
+    return load_workbook(path)
+
+
+def test_chapters_are_numbered_in_the_agreement_outline(workbook) -> None:
+    doc = build_context(workbook, "fi", MESSAGES)
+    assert [(s.number, s.title) for s in doc.sections] == [
+        ("1", "Sopijaosapuolet"),
+        ("2", "Sopimuksen lähtökohdat ja tarkoitus"),
+        ("3", "Yhteiset strategiset tavoitteet, toimenpiteet ja mittarit"),
+        ("4", "Hyväksyminen ja allekirjoitukset"),
+    ]
+    # Goals with a theme come under it; goals without one under "Muut tavoitteet".
+    assert [(t.number, t.title, [g.id for g in t.goals]) for t in doc.themes] == [
+        ("3.1", "Hyvinvoinnin ja terveyden edistäminen", ["T1"]),
+        ("3.2", "Muut tavoitteet", ["T2"]),
+    ]
+    assert [e.text for e in doc.toc[2].children] == [
+        "3.1 Hyvinvoinnin ja terveyden edistäminen",
+        "3.2 Muut tavoitteet",
+    ]
+
+
+def test_measures_concern_the_right_parties_with_their_role(workbook) -> None:
+    doc = build_context(workbook, "fi", MESSAGES)
+
+    def concerns(party: str) -> list[tuple[str, str]]:
+        return [(c.measure.id, c.role) for c in doc.concerns[party]]
+
+    # all-municipalities concerns both; `municipalities` limits T2.1 to Ranua.
+    assert concerns("ranua") == [("T1.1", "participant"), ("T2.1", "participant")]
+    assert concerns("rovaniemi") == [("T1.1", "participant"), ("T2.2", "lead")]
+    assert concerns("alue") == [("T1.1", "lead"), ("T2.1", "lead"), ("T2.2", "participant")]
+
+
+def test_responsible_names_mark_the_lead(workbook) -> None:
+    doc = build_context(workbook, "fi", MESSAGES)
+    measure = doc.themes[0].goals[0].measures[0]
+    assert [(r.name, r.lead) for r in measure.responsible] == [
+        ("Testin hyvinvointialue", True),
+        ("kaikki kunnat", False),
+    ]
+    limited = doc.themes[1].goals[0].measures[0]
+    assert limited.only_for == ("Ranuan kunta",)
+
+
+def test_dates_and_metadata_in_finnish(workbook) -> None:
+    doc = build_context(workbook, "fi", MESSAGES)
+    assert (doc.date, doc.long_date, doc.period) == (
+        "20.11.2026",
+        "20. marraskuuta 2026",
+        "1.1.2026–31.12.2029",
+    )
+    assert doc.status_mark == "LUONNOS"
+    assert doc.author == "Testin hyvinvointialue"  # no preparer: the wellbeing area
+
+
+def test_prose_becomes_paragraphs_and_lists() -> None:
+    text = (
+        "Ensimmäinen kappale\njatkuu.\n\nTavoitteet:\n- yksi\n- kaksi\n  jatkuu\n\n1. eka\n2. toka"
+    )
+    assert blocks(text) == (
+        Block("p", ("Ensimmäinen kappale jatkuu.",)),
+        Block("p", ("Tavoitteet:",)),
+        Block("ul", ("yksi", "kaksi jatkuu")),
+        Block("ol", ("eka", "toka")),
+    )
+
+
+def test_a_missing_label_is_an_error_naming_it() -> None:
+    catalog = load_catalog(MESSAGES, "fi")
+    with pytest.raises(MissingMessage, match="the label 'no_such_label' is missing from the fi"):
+        catalog("no_such_label")
+
+
+def test_minimal_fixture_context_builds() -> None:
+    doc = build_context(load_workbook(FIXTURES / "minimal.yaml"), "fi", MESSAGES)
+    assert doc.title == "Testialueen yhteistyösopimus"
+    assert [p.id for p in doc.parties] == ["alue", "ranua", "rovaniemi"]
