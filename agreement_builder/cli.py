@@ -100,11 +100,16 @@ def _summarize(report: BuildReport) -> None:
 @main.command()
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-    show_default=True, help="Folder the documents are written under.",
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder the documents are written under.",
 )
 @click.option(
-    "--reference-docx", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    "--reference-docx",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="A municipality's own Word template: its styles, page setup and header logo are used.",
 )
 def build(workbook: Path, output: Path, reference_docx: Path | None) -> None:

@@ -120,16 +120,17 @@ def _build_target(
     except Exception as exc:  # one broken document must not stop the others
         report.failures.append(Failure(target.describe(), "html", _reason(exc)))
         return
+    page_numbers: dict[str, int] = {}
     for fmt in ("pdf", "docx"):
         try:
             if fmt == "pdf":
                 pdf = render_pdf(html, base_dir=templates_dir)
-                data, pages = pdf.data, pdf.pages
+                data, pages, page_numbers = pdf.data, pdf.pages, pdf.anchor_pages
                 report.notes.extend(
                     f"{target.describe()}: refused to fetch {url}" for url in pdf.refused
                 )
             else:
-                docx = render_docx(html, reference_docx=reference_docx)
+                docx = render_docx(html, reference_docx=reference_docx, page_numbers=page_numbers)
                 data, pages = docx.data, None
                 report.notes.extend(f"{target.describe()}: {w}" for w in docx.warnings)
             name = f"{target.stem}.{fmt}"

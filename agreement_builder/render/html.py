@@ -13,16 +13,21 @@ from typing import Any
 
 import jinja2
 
+from .watermark import watermark_url
+
 
 @cache
 def environment(templates_dir: Path) -> jinja2.Environment:
     """One environment per templates folder, shared by every render in a process."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    # A template names the font of its draft mark by a path inside the templates folder.
+    env.globals["watermark"] = lambda text, font: watermark_url(text, templates_dir / font)
+    return env
 
 
 def render_html(templates_dir: Path, template: str, doc: Any) -> str:

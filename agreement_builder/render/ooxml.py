@@ -1,0 +1,434 @@
+"""WordprocessingML that python-docx has no API for: fields, bookmarks, internal links, list
+restarts, repeating header rows, styles, settings, and a byte-stable zip.
+
+Everything here is generic Word structure; nothing knows about agreements.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from datetime import date
+
+from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Pt, RGBColor
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+FONT = "Arial"  # Liberation Sans, the PDF's font, is metrically identical to it
+ACCENT = RGBColor(0x1F, 0x4E, 0x79)
+RULE = "9FB3C8"
+TABLE_STYLE = "Agreement Table"
+LOCALES = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
+
+# Styles the writer uses: (name as Word shows it, name stored in styles.xml, warn if missing).
+# A reference DOCX that lacks a style people see and choose gets a plain one and a warning; styles
+# Word itself keeps latent until first use (TOC 1, Caption, ...) are added quietly.
+PARAGRAPH_STYLES: tuple[tuple[str, str, bool], ...] = (
+    ("Title", "Title", True),
+    ("Subtitle", "Subtitle", True),
+    ("Heading 1", "heading 1", True),
+    ("Heading 2", "heading 2", True),
+    ("Heading 3", "heading 3", True),
+    ("List Bullet", "List Bullet", True),
+    ("List Number", "List Number", True),
+    ("List Bullet 2", "List Bullet 2", False),
+    ("List Number 2", "List Number 2", False),
+    ("Caption", "caption", False),
+    ("TOC Heading", "TOC Heading", False),
+    ("TOC 1", "toc 1", False),
+    ("TOC 2", "toc 2", False),
+    ("TOC 3", "toc 3", False),
+    ("Header", "header", False),
+    ("Footer", "footer", False),
+)
+
+
+def style(document: Document, name: str) -> BaseStyle:
+    """A style by the name Word shows (`TOC 1`) or the name stored in the file (`toc 1`)."""
+    styles = document.styles
+    for candidate in (name, name.lower()):
+        try:
+            return styles[candidate]
+        except KeyError:
+            continue
+    raise KeyError(name)
+
+
+def ensure_styles(document: Document, warn: Callable[[str], None] | None) -> None:
+    """Add the styles the writer needs where the template lacks them (and say so, if asked).
+
+    A reference DOCX that wants its own table look defines a table style named `Agreement Table`.
+    """
+    for shown, stored, visible in PARAGRAPH_STYLES:
+        try:
+            style(document, shown)
+        except KeyError:
+            added = document.styles.add_style(stored, WD_STYLE_TYPE.PARAGRAPH)
+            added.base_style = style(document, "Normal")
+            added.quick_style = visible
+            _plain_look(added, shown)
+            if warn and visible:
+                warn(f"the reference DOCX has no style '{shown}'; a plain one was added")
+    try:
+        style(document, TABLE_STYLE)
+    except KeyError:  # the house table style, unless the reference defines its own of that name
+        document.styles.element.append(parse_xml(_TABLE_STYLE_XML))
+
+
+def _plain_look(added: BaseStyle, shown: str) -> None:
+    """Enough formatting that an added style behaves as its name promises."""
+    pf = added.paragraph_format
+    if shown.startswith("Heading"):
+        level = int(shown[-1])
+        added.font.bold = True
+        added.font.size = Pt({1: 16, 2: 13, 3: 11}[level])
+        pf.keep_with_next = True
+        pf.space_before = Pt({1: 18, 2: 12, 3: 10}[level])
+        _set(added.element.get_or_add_pPr(), "w:outlineLvl", val=str(level - 1))
+    elif shown == "Title":
+        added.font.size = Pt(24)
+        added.font.bold = True
+    elif shown in ("Caption", "TOC Heading"):
+        added.font.bold = True
+        pf.keep_with_next = True
+    elif shown.startswith("TOC "):
+        pf.left_indent = Pt(12 * (int(shown[-1]) - 1))
+        pf.space_after = Pt(3)
+
+
+_TABLE_STYLE_XML = f"""
+<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="AgreementTable">
+  <w:name w:val="{TABLE_STYLE}"/>
+  <w:basedOn w:val="TableNormal"/>
+  <w:uiPriority w:val="59"/>
+  <w:qFormat/>
+  <w:pPr><w:spacing w:before="0" w:after="40" w:line="240" w:lineRule="auto"/></w:pPr>
+  <w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>
+  <w:tblPr>
+    <w:tblBorders>
+      <w:top w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
+      <w:left w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
+      <w:bottom w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
+      <w:right w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
+      <w:insideH w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
+      <w:insideV w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
+    </w:tblBorders>
+    <w:tblCellMar>
+      <w:top w:w="57" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>
+      <w:bottom w:w="57" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>
+    </w:tblCellMar>
+  </w:tblPr>
+  <w:tblStylePr w:type="firstRow">
+    <w:rPr><w:b/><w:bCs/><w:color w:val="FFFFFF"/></w:rPr>
+    <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="1F4E79"/></w:tcPr>
+  </w:tblStylePr>
+</w:style>
+"""
+
+
+def default_look(document: Document) -> None:
+    """The house look when no reference DOCX is given: the PDF's font, sizes and colours."""
+    # The base font and size go on the document defaults, not on Normal: Word lets a table style's
+    # size win over the defaults but not over Normal's own.
+    rpr = _default_rpr(document)
+    set_font(rpr, FONT)
+    _set(rpr, "w:sz", val="20")
+    _set(rpr, "w:szCs", val="20")
+    for name, size, bold, colour in (
+        ("Title", 24, True, RGBColor(0x1A, 0x1A, 0x1A)),
+        ("Subtitle", 12, False, RGBColor(0x55, 0x55, 0x55)),
+        ("Heading 1", 16, True, ACCENT),
+        ("Heading 2", 13, True, ACCENT),
+        ("Heading 3", 11, True, ACCENT),
+        ("Caption", 9.5, True, RGBColor(0x1A, 0x1A, 0x1A)),
+        ("TOC Heading", 16, True, ACCENT),
+        ("Header", 8, None, RGBColor(0x55, 0x55, 0x55)),
+        ("Footer", 8, None, RGBColor(0x55, 0x55, 0x55)),
+    ):
+        target = style(document, name)
+        set_font(target.element.get_or_add_rPr(), FONT)
+        target.font.size = Pt(size)
+        target.font.italic = False
+        if bold is not None:
+            target.font.bold = bold
+        if colour is not None:
+            target.font.color.rgb = colour
+    # Likewise the paragraph spacing, so that table cells keep their table style's tighter one.
+    ppr_default = document.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = OxmlElement("w:pPrDefault")
+        document.styles.element.find(qn("w:docDefaults")).append(ppr_default)
+    ppr = _child(ppr_default, "w:pPr")
+    _set(ppr, "w:spacing", after="120", line="264", lineRule="auto")
+    title = style(document, "Title").element.get_or_add_pPr()
+    for border in title.findall(qn("w:pBdr")):
+        title.remove(border)
+    caption = style(document, "Caption").paragraph_format
+    caption.space_before, caption.space_after = Pt(8), Pt(3)
+    style(document, "Heading 1").paragraph_format.space_before = Pt(18)
+    style(document, "Heading 1").paragraph_format.space_after = Pt(8)
+    style(document, "Heading 2").paragraph_format.space_before = Pt(14)
+    style(document, "Heading 2").paragraph_format.space_after = Pt(4)
+    style(document, "Heading 3").paragraph_format.space_before = Pt(12)
+    style(document, "Heading 3").paragraph_format.space_after = Pt(4)
+
+
+def set_font(rpr: OxmlElement, name: str) -> None:
+    """Set a font on every script slot, dropping theme fonts (which would win over it)."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        style_ref = rpr.find(qn("w:rStyle"))
+        rpr.insert(1 if style_ref is not None else 0, fonts)
+    for key in list(fonts.attrib):
+        del fonts.attrib[key]
+    for slot in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{slot}"), name)
+
+
+def set_language(document: Document, language: str) -> None:
+    """The document's language on its default run properties, for spelling and screen readers."""
+    locale = LOCALES.get(language, language)
+    _set(_default_rpr(document), "w:lang", val=locale, eastAsia=locale, bidi=locale)
+    _set(style(document, "Normal").element.get_or_add_rPr(), "w:lang", val=locale)
+
+
+def _default_rpr(document: Document) -> OxmlElement:
+    """The run properties every style starts from (w:docDefaults/w:rPrDefault/w:rPr)."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:  # it precedes w:pPrDefault
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    return rpr
+
+
+# The children of w:settings that come after w:updateFields (Word insists on schema order).
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "m:mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+
+
+def update_fields_on_open(document: Document) -> None:
+    """Ask Word to refresh the contents' page numbers when the file is opened."""
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    successors = {qn(t if ":" in t else f"w:{t}") for t in _AFTER_UPDATE_FIELDS}
+    following = next((child for child in settings if child.tag in successors), None)
+    if following is None:
+        settings.append(update)
+    else:
+        following.addprevious(update)
+
+
+def set_page_a4(document: Document) -> None:
+    from docx.shared import Mm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(24), Mm(22)
+        section.left_margin, section.right_margin = Mm(25), Mm(20)
+        section.header_distance, section.footer_distance = Mm(10), Mm(10)
+
+
+def add_field(paragraph: Paragraph, instruction: str, result: str = "") -> None:
+    """A complete field (`PAGE`, `NUMPAGES`, `PAGEREF x \\h`) with its current result."""
+    begin_field(paragraph, instruction)
+    if result:
+        paragraph.add_run(result)
+    end_field(paragraph)
+
+
+def begin_field(paragraph: Paragraph | OxmlElement, instruction: str) -> None:
+    parent = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
+    parent.append(_field_char("begin"))
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    run.append(text)
+    parent.append(run)
+    parent.append(_field_char("separate"))
+
+
+def end_field(paragraph: Paragraph | OxmlElement) -> None:
+    parent = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
+    parent.append(_field_char("end"))
+
+
+def _field_char(kind: str) -> OxmlElement:
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run.append(char)
+    return run
+
+
+def bookmark_name(anchor: str) -> str:
+    """Word bookmark names: letters, digits and underscores, at most 40; `_` hides them."""
+    cleaned = "".join(c if c.isascii() and c.isalnum() else "_" for c in anchor)
+    return ("_" + cleaned)[:40]
+
+
+class Bookmarks:
+    """Numbers bookmarks in document order, so the same document gets the same ids."""
+
+    def __init__(self) -> None:
+        self.next_id = 0
+
+    def wrap(self, paragraph: Paragraph, anchor: str) -> None:
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self.next_id))
+        start.set(qn("w:name"), bookmark_name(anchor))
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self.next_id))
+        self.next_id += 1
+        p = paragraph._p
+        ppr = p.pPr
+        p.insert(p.index(ppr) + 1 if ppr is not None else 0, start)
+        p.append(end)
+
+
+def hyperlink(paragraph: Paragraph, anchor: str) -> OxmlElement:
+    """An internal link to a bookmark; runs are appended to the returned element."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), bookmark_name(anchor))
+    link.set(qn("w:history"), "1")
+    paragraph._p.append(link)
+    return link
+
+
+def run_in(parent: OxmlElement, paragraph: Paragraph, text: str) -> Run:
+    """A run appended to `parent` (a hyperlink, say) rather than to the paragraph itself."""
+    r = OxmlElement("w:r")
+    parent.append(r)
+    run = Run(r, paragraph)
+    run.text = text
+    return run
+
+
+def restart_numbering(document: Document, list_style: BaseStyle) -> str | None:
+    """A fresh numbering instance of a numbered list style, starting at 1; its w:numId."""
+    ppr = list_style.element.pPr
+    num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+    num_id = num_pr.find(qn("w:numId")) if num_pr is not None else None
+    if num_id is None:
+        return None
+    numbering = document.part.numbering_part.element
+    source = next((n for n in numbering.num_lst if str(n.numId) == num_id.get(qn("w:val"))), None)
+    if source is None:
+        return None
+    fresh = numbering.add_num(source.abstractNumId.val)
+    override = OxmlElement("w:lvlOverride")
+    override.set(qn("w:ilvl"), "0")
+    start = OxmlElement("w:startOverride")
+    start.set(qn("w:val"), "1")
+    override.append(start)
+    fresh.append(override)
+    return str(fresh.numId)
+
+
+def use_numbering(paragraph: Paragraph, num_id: str) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = int(num_id)
+
+
+def row_properties(row: _Row, *, header: bool) -> None:
+    """Rows never split across pages; header rows repeat on every page (in schema order)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def table_look(table: Table, *, first_row: bool) -> None:
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        table._tbl.tblPr.append(look)
+    for key, value in (
+        ("firstRow", first_row),
+        ("lastRow", False),
+        ("firstColumn", False),
+        ("lastColumn", False),
+        ("noHBand", True),
+        ("noVBand", True),
+    ):
+        look.set(qn(f"w:{key}"), "1" if value else "0")
+    look.set(qn("w:val"), "04A0" if first_row else "0400")
+
+
+def table_width_full(table: Table) -> None:
+    """The table spans the text width (in 50ths of a percent), with fixed column widths."""
+    width = table._tbl.tblPr.find(qn("w:tblW"))
+    if width is not None:
+        width.set(qn("w:w"), "5000")
+        width.set(qn("w:type"), "pct")
+    table.autofit = False
+
+
+def stable_zip(data: bytes, when: date) -> bytes:
+    """Re-pack a DOCX with fixed timestamps and order, so equal documents are equal bytes."""
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def _child(parent: OxmlElement, tag: str) -> OxmlElement:
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        parent.append(found)
+    return found
+
+
+def _set(parent: OxmlElement, tag: str, **attrs: str) -> OxmlElement:
+    element = _child(parent, tag)
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    return element

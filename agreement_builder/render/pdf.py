@@ -1,0 +1,97 @@
+"""The PDF writer: WeasyPrint lays out the document HTML with the templates' print stylesheet.
+
+The PDF is PDF/A-2a and declares PDF/UA-1 as well. WeasyPrint makes one variant at a time; PDF/A-2a
+is the archival level that also requires a tagged, language-marked structure, which is what PDF/UA
+asks for, and it keeps what PDF/A-1 forbids (transparency, OpenType fonts). PDF/A-3 would only add
+embedded files, which an agreement does not carry. The PDF/UA identification is added to the same
+XMP packet, with the extension schema PDF/A requires for a namespace it does not predefine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+PDF_VARIANT = "pdf/a-2a"
+
+_PDFUA_XMP = b"""<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
+ pdfuaid:part="1"/>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+"""
+
+
+@dataclass(frozen=True)
+class PdfOutput:
+    data: bytes
+    pages: int
+    refused: tuple[str, ...]  # URLs the document asked for and did not get
+    anchor_pages: dict[str, int]  # element id -> the page it is on, 1-based
+
+
+class ConfinedFetcher(URLFetcher):
+    """Fetches `data:` URLs and files inside one folder; refuses and records everything else.
+
+    Workbook text never becomes markup, but the templates are user-editable too: a stylesheet or
+    image that points at `file:///etc/passwd` or `http://...` must not be read into the PDF.
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, timeout=1)
+        self.root = root.resolve()
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
+        if not self.allows(url):
+            self.refused.append(url)
+            raise ValueError(f"refused to fetch {url}: only files in {self.root} are allowed")
+        return super().fetch(url, headers)
+
+    def allows(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return True
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return False
+        path = Path(unquote(parts.path)).resolve()
+        return path.is_relative_to(self.root)
+
+
+def render_pdf(html: str, *, base_dir: Path) -> PdfOutput:
+    """Lay out `html` (relative URLs resolve in `base_dir`) into an archivable, tagged PDF."""
+    fetcher = ConfinedFetcher(base_dir)
+    document = HTML(
+        string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+    ).render(pdf_variant=PDF_VARIANT)
+    data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_declare_pdfua)
+    anchor_pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            anchor_pages.setdefault(anchor, number)
+    return PdfOutput(data, len(document.pages), tuple(dict.fromkeys(fetcher.refused)), anchor_pages)
+
+
+def _declare_pdfua(document: object, pdf: object) -> None:
+    """Add `pdfuaid:part=1` (and its PDF/A extension schema) to the XMP packet."""
+    reference = pdf.catalog["Metadata"]  # type: ignore[attr-defined]
+    stream = pdf.objects[int(reference.split()[0])]  # type: ignore[attr-defined]
+    stream.stream = [
+        chunk.replace(b"</rdf:RDF>", _PDFUA_XMP + b"</rdf:RDF>", 1) for chunk in stream.stream
+    ]

@@ -1,0 +1,157 @@
+"""The agreement built from the Lapland example, opened as a reader's tools open it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from agreement_builder.build.files import sha256
+from tests.build.conftest import Built, docx_blocks, soffice_to_pdf, words
+from tests.conftest import WORKBOOKS
+
+LAPPI = yaml.safe_load((WORKBOOKS / "lappi.yaml").read_text(encoding="utf-8"))
+
+
+def test_manifest_lists_the_files_with_their_hashes(lappi: Built) -> None:
+    manifest = lappi.manifest
+    assert (manifest["agreement"], manifest["version"], manifest["status"]) == (
+        LAPPI["agreement"]["id"],
+        LAPPI["agreement"]["version"],
+        LAPPI["agreement"]["status"],
+    )
+    formats = sorted(
+        (d["format"], d["language"], d["kind"], d["party"]) for d in manifest["documents"]
+    )
+    assert formats == [("docx", "fi", "agreement", None), ("pdf", "fi", "agreement", None)]
+    for document in manifest["documents"]:
+        path = lappi.report.version_dir / document["path"]
+        assert sha256(path.read_bytes()) == document["sha256"]
+        assert "LUONNOS" in document["path"]  # a draft says so in its file name
+    assert manifest["documents"][0]["pages"] == len(lappi.pdf.pages)
+
+
+def test_every_goal_measure_and_party_appears_in_both_formats(lappi: Built) -> None:
+    pdf_text = " ".join(lappi.pdf_pages)
+    for text in (pdf_text, lappi.docx_text):
+        flat = " ".join(text.split())
+        for goal in LAPPI["goals"]:
+            assert goal["title"]["fi"].split()[0] in flat
+            assert f"Tavoite {goal['id']}:" in flat
+            for measure in goal["measures"]:
+                assert measure["id"] in flat
+        for party in [LAPPI["wellbeing_area"], *LAPPI["municipalities"]]:
+            assert party["name"]["fi"] in flat
+
+
+def test_contents_entries_point_to_the_right_pages(lappi: Built) -> None:
+    toc_page = next(i for i, text in enumerate(lappi.pdf_pages) if "Sisällys" in text)
+    entries = re.findall(r"^(\d+(?:\.\d+)?) (.+?)[ .]*?(\d+)$", lappi.pdf_pages[toc_page], re.M)
+    assert len(entries) >= 6
+    for number, title, page in entries:
+        heading = f"{number} {title.strip(' .')}"
+        target = " ".join(lappi.pdf_pages[int(page) - 1].split())
+        assert heading[:40] in target, (heading, page)
+
+
+def test_draft_is_marked_on_every_page_and_in_the_metadata(lappi: Built) -> None:
+    for number, text in enumerate(lappi.pdf_pages[1:], 2):
+        assert "LUONNOS" in text, f"page {number} has no draft mark"
+    metadata = lappi.pdf.metadata
+    assert "LUONNOS" in metadata.get("/Keywords", "")
+    core = lappi.docx.core_properties
+    assert core.content_status == "LUONNOS"
+    header = lappi.docx.sections[0].header
+    assert "LUONNOS" in " ".join(p.text for p in header.paragraphs)
+
+
+def test_metadata_in_both_formats(lappi: Built) -> None:
+    agreement = LAPPI["agreement"]
+    title = agreement["title"]["fi"]
+    metadata = lappi.pdf.metadata
+    assert metadata.title == title
+    author = agreement.get("preparer", {}).get("name") or LAPPI["wellbeing_area"]["name"]["fi"]
+    assert metadata.author == author
+    assert metadata.subject
+    date = agreement["date"].strftime("%Y%m%d")
+    assert metadata["/CreationDate"].startswith(f"D:{date}")
+    assert metadata["/ModDate"].startswith(f"D:{date}")
+    assert lappi.pdf.trailer["/Root"]["/Lang"] == "fi"
+    core = lappi.docx.core_properties
+    assert (core.title, core.author, core.language) == (title, author, "fi")
+    assert core.created.date() == agreement["date"] == core.modified.date()
+    assert core.version == agreement["version"]
+    assert core.keywords
+
+
+def test_pdf_and_docx_say_the_same_words_in_the_same_order(lappi: Built) -> None:
+    header = lappi.docx.sections[0].header.paragraphs[0].text
+    pdf_words: list[str] = []
+    for text in lappi.pdf_pages:
+        # Running headers, footers and the contents' page numbers exist only in the PDF's pages.
+        lines = [
+            line
+            for line in text.splitlines()
+            if line.strip() != header.strip() and not re.match(r"^Sivu \d+ / \d+", line.strip())
+        ]
+        pdf_words.extend(words("\n".join(lines)))
+    docx_words = words("\n".join(docx_blocks(lappi.docx)))
+
+    # The contents carry page numbers in the PDF and field results in the DOCX: compare the rest.
+    def body(ws: list[str]) -> list[str]:
+        start = ws.index("1", ws.index("Sisällys") + 1)
+        rest = ws[start:]
+        first_chapter = [i for i, w in enumerate(rest) if w == "1"][1]
+        return ws[: ws.index("Sisällys")] + rest[first_chapter:]
+
+    assert body(pdf_words) == body(docx_words)
+
+
+def test_two_builds_are_byte_identical(lappi: Built, tmp_path: Path) -> None:
+    from agreement_builder.build.run import build
+
+    again = build(WORKBOOKS / "lappi.yaml", tmp_path)
+    assert [d.sha256 for d in again.documents] == [d.sha256 for d in lappi.report.documents]
+
+
+def test_libreoffice_opens_the_docx(lappi: Built, tmp_path: Path) -> None:
+    result = soffice_to_pdf(lappi.path("docx"), tmp_path)
+    converted = tmp_path / (lappi.path("docx").stem + ".pdf")
+    assert result.returncode == 0, result.stderr
+    assert converted.exists() and converted.stat().st_size > 10_000
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(converted), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert LAPPI["agreement"]["title"]["fi"].split()[0] in text
+        assert "Sopijaosapuolet" in text
+
+
+def test_pdf_passes_the_independent_accessibility_checker(lappi: Built) -> None:
+    pdfua = shutil.which("pdfua")
+    if pdfua is None:
+        pytest.skip("pdfua is not installed: pip install pdfua")
+    result = subprocess.run(
+        [pdfua, "check", "--min-severity", "error", str(lappi.path("pdf"))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pdftotext_reads_the_pdf(lappi: Built) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed: apt-get install poppler-utils")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(lappi.path("pdf")), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Hyväksyminen ja allekirjoitukset" in text
+    assert re.search(r"Sivu 2 / \d+", text)
