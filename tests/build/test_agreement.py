@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from docx.oxml.ns import qn
 
 from agreement_builder.build.files import sha256
 from tests.build.conftest import Built, docx_blocks, soffice_to_pdf, words
@@ -89,16 +90,28 @@ def test_metadata_in_both_formats(lappi: Built) -> None:
 
 
 def test_pdf_and_docx_say_the_same_words_in_the_same_order(lappi: Built) -> None:
-    header = lappi.docx.sections[0].header.paragraphs[0].text
+    header = lappi.docx.sections[0].header.paragraphs[-1].text
+    # A table's header row repeats on each page the table spans, in the PDF only.
+    header_rows = [
+        words(" ".join(c.text for c in table.rows[0].cells))
+        for table in lappi.docx.tables
+        if table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    ]
     pdf_words: list[str] = []
-    for text in lappi.pdf_pages:
-        # Running headers, footers and the contents' page numbers exist only in the PDF's pages.
+    for number, text in enumerate(lappi.pdf_pages):
+        # Running headers and footers are page furniture; the DOCX has them outside the body.
         lines = [
             line
             for line in text.splitlines()
             if line.strip() != header.strip() and not re.match(r"^Sivu \d+ / \d+", line.strip())
         ]
-        pdf_words.extend(words("\n".join(lines)))
+        # A word broken at a line end (hyphenation or a compound's own hyphen) is one word.
+        page = words(re.sub(r"([-–])\n", r"\1", "\n".join(lines)))
+        for row in header_rows:
+            if number and page[: len(row)] == row:
+                page = page[len(row) :]
+                break
+        pdf_words.extend(page)
     docx_words = words("\n".join(docx_blocks(lappi.docx)))
 
     # The contents carry page numbers in the PDF and field results in the DOCX: compare the rest.
@@ -108,7 +121,23 @@ def test_pdf_and_docx_say_the_same_words_in_the_same_order(lappi: Built) -> None
         first_chapter = [i for i, w in enumerate(rest) if w == "1"][1]
         return ws[: ws.index("Sisällys")] + rest[first_chapter:]
 
-    assert body(pdf_words) == body(docx_words)
+    # Where a line broke after a hyphen, the PDF cannot say whether a space followed it
+    # ("mielenterveys- ja"): compare the words' letters, hyphens and spaces left out.
+    pdf_body, docx_body = body(pdf_words), body(docx_words)
+    assert len(docx_body) > 3000
+
+    def letters(ws: list[str]) -> str:
+        return "".join(ws).replace("-", "")
+
+    pdf_text, docx_text = letters(pdf_body), letters(docx_body)
+    differ = next(
+        (i for i, (a, b) in enumerate(zip(pdf_text, docx_text, strict=False)) if a != b),
+        min(len(pdf_text), len(docx_text)),
+    )
+    assert pdf_text == docx_text, (
+        pdf_text[differ - 80 : differ + 80],
+        docx_text[differ - 80 : differ + 80],
+    )
 
 
 def test_two_builds_are_byte_identical(lappi: Built, tmp_path: Path) -> None:
