@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -81,58 +82,148 @@ def schema() -> None:
 
 
 def _summarize(report: BuildReport) -> None:
-    if report.unchanged:
-        click.echo(f"{report.version_dir}: final version already built and unchanged")
-        return
-    for document in report.documents:
-        pages = f", {document.pages} pages" if document.pages else ""
-        click.echo(f"  {report.version_dir / document.path}{pages}")
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     for failure in report.failures:
         click.echo(f"failed: {failure.target} as {failure.format}: {failure.reason}", err=True)
+    if report.unchanged:
+        click.echo(
+            f"{report.version_dir}: up to date, {len(report.documents)} documents unchanged "
+            f"({report.seconds:.2f} s)"
+        )
+        return
     click.echo(
-        f"{len(report.documents)} documents written to {report.version_dir}"
-        + (f", {len(report.failures)} failed" if report.failures else "")
+        f"{report.version_dir}: {len(report.built)} built, {len(report.kept)} unchanged, "
+        f"{len(report.failures)} failed, {report.seconds:.1f} s"
     )
+
+
+def _progress_bar() -> tuple[object, object]:
+    """A progress bar of documents done of total, naming the one just finished."""
+    state: dict[str, object] = {}
+
+    def progress(what: str, done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(
+                length=total, label="rendering", item_show_func=lambda item: item, file=sys.stderr
+            )
+            bar.__enter__()
+            state["bar"] = bar
+        bar.update(1, what)
+
+    def close() -> None:
+        bar = state.get("bar")
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+    return progress, close
+
+
+_BUILD_OPTIONS = [
+    click.option(
+        "-o",
+        "--output",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output"),
+        show_default=True,
+        help="Folder the documents are written under.",
+    ),
+    click.option(
+        "--reference-docx",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="A municipality's own Word template: its styles, page setup and header logo.",
+    ),
+    click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker processes [default: the number of cores].",
+    ),
+]
+
+
+def _with_build_options(command):
+    for option in reversed(_BUILD_OPTIONS):
+        command = option(command)
+    return command
 
 
 @main.command()
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@_with_build_options
+@click.option("--force", is_flag=True, help="Rebuild every document, changed or not.")
 @click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder the documents are written under.",
+    "--only",
+    "only",
+    multiple=True,
+    metavar="PARTY_ID",
+    help="Build only this party's documents (repeatable).",
 )
-@click.option(
-    "--reference-docx",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="A municipality's own Word template: its styles, page setup and header logo are used.",
-)
-def build(workbook: Path, output: Path, reference_docx: Path | None) -> None:
+def build(
+    workbook: Path,
+    output: Path,
+    reference_docx: Path | None,
+    jobs: int | None,
+    force: bool,
+    only: tuple[str, ...],
+) -> None:
     """Validate a workbook and build its documents as PDF and DOCX.
 
-    Writes OUTPUT/<agreement id>/<version>/ with the documents and manifest.json.
-    A bad workbook writes nothing and exits 1 with the errors of `validate`.
+    Writes OUTPUT/<agreement id>/<version>/: the full agreement in each language, every
+    party's package and agenda item in each of its languages, manifest.json and index.html.
+    Only documents whose inputs changed are rebuilt. A bad workbook writes nothing and exits 1
+    with the errors of `validate`; a failed document exits 1 after the others are built.
 
     \b
-    Example:
-      agreement-builder build workbooks/lappi.yaml -o output
+    Examples:
+      agreement-builder build workbooks/lappi.yaml
+      agreement-builder build workbooks/lappi.yaml -o output --jobs 2 --only ranua --only kemi
     """
     # Imported here so that `validate` does not pay for loading the renderers.
     from .build.run import BuildRefused
     from .build.run import build as build_documents
 
+    progress, close = _progress_bar()
     try:
-        report = build_documents(workbook, output, reference_docx=reference_docx)
+        report = build_documents(
+            workbook,
+            output,
+            reference_docx=reference_docx,
+            jobs=jobs,
+            force=force,
+            only=only,
+            progress=progress,
+        )
     except WorkbookError as error:
         _report(error)
         sys.exit(1)
     except BuildRefused as refused:
         click.echo(f"refused: {refused}", err=True)
         sys.exit(1)
+    finally:
+        close()
     _summarize(report)
     sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_with_build_options
+def watch(workbook: Path, output: Path, reference_docx: Path | None, jobs: int | None) -> None:
+    """Rebuild whenever the workbook or the templates are saved (Ctrl-C stops).
+
+    A save with an error prints the error and keeps the last good documents.
+
+    \b
+    Example:
+      agreement-builder watch workbooks/lappi.yaml -o output
+    """
+    from .build.watch import watch as watch_and_build
+
+    def say(line: str, error: bool = False) -> None:
+        click.echo(line, err=error)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        watch_and_build(workbook, output, reference_docx=reference_docx, jobs=jobs, say=say)

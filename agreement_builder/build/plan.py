@@ -1,22 +1,26 @@
-"""Which documents a workbook makes, and what each one is called."""
+"""Which documents a workbook makes, in which languages, and what each file is called."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..workbook.model import Workbook
+from ..document.context import DocumentContext
+from ..workbook.model import Municipality, Workbook
 
 FORMATS = ("pdf", "docx")
+AGREEMENT = ("agreement.html.j2",)
+PACKAGE = ("package-cover.html.j2", "agreement.html.j2", "package-annex.html.j2")
+AGENDA_ITEM = ("agenda-item.html.j2",)
 
 
 @dataclass(frozen=True)
 class Target:
-    """One document in one language; it is rendered once and written in every format."""
+    """One document in one language; rendered once to HTML and written in every format."""
 
-    kind: str  # "agreement"
+    kind: str  # "agreement", "package" or "agenda-item"
     party: str | None
     language: str
-    template: str
+    templates: tuple[str, ...]  # its parts, in order: each a whole HTML document
     stem: str  # file name without the extension
 
     def describe(self) -> str:
@@ -24,29 +28,51 @@ class Target:
         return f"{self.kind}{who} ({self.language})"
 
 
-def file_stem(workbook: Workbook, language: str, *parts: str, draft_mark: str = "") -> str:
-    """`lappi-2026_v0.3_LUONNOS_fi`: id, version, the draft mark, then what and which language.
-
-    The draft mark stands in the name so that a draft is never mistaken for the approved text.
-    """
+def file_stem(workbook: Workbook, language: str, draft_mark: str, *what: str) -> str:
+    """`ranua_sopimusliite_v0.3_LUONNOS_fi`: whose and what (else the agreement id), version,
+    the draft mark, language. The mark is in the name so a draft is never taken for the final."""
     agreement = workbook.agreement
-    pieces = [agreement.id, f"v{agreement.version}"]
+    pieces = [*(what or (agreement.id,)), f"v{agreement.version}"]
     if agreement.status == "draft" and draft_mark:
         pieces.append(draft_mark)
-    pieces.extend(parts)
     pieces.append(language)
     return "_".join(pieces)
 
 
-def plan(workbook: Workbook, draft_marks: dict[str, str]) -> list[Target]:
-    """Every target of a build: the full agreement in each of the agreement's languages."""
-    return [
-        Target(
-            kind="agreement",
-            party=None,
-            language=language,
-            template="agreement.html.j2",
-            stem=file_stem(workbook, language, draft_mark=draft_marks[language]),
-        )
-        for language in workbook.agreement.languages
-    ]
+def party_languages(workbook: Workbook, party_id: str) -> tuple[str, ...]:
+    """A municipality gets its documents in each of its languages, the main one first; the area
+    in the agreement's languages; another party in the agreement's main language."""
+    if party_id == workbook.wellbeing_area.id:
+        return tuple(workbook.agreement.languages)
+    for municipality in workbook.municipalities:
+        if municipality.id == party_id and isinstance(municipality, Municipality):
+            return tuple(municipality.languages)
+    return (workbook.agreement.languages[0],)
+
+
+def plan(
+    workbook: Workbook,
+    contexts: dict[str, DocumentContext],
+    only: tuple[str, ...] | None = None,
+) -> list[Target]:
+    """Every target of a build: the full agreement in each language, then each party's package
+    and agenda item in each of its languages. `only` limits it to those parties' documents."""
+    targets: list[Target] = []
+    if not only:
+        for language in workbook.agreement.languages:
+            mark = contexts[language].status_mark
+            targets.append(
+                Target("agreement", None, language, AGREEMENT, file_stem(workbook, language, mark))
+            )
+    for party in workbook.parties:
+        if only and party.id not in only:
+            continue
+        for language in party_languages(workbook, party.id):
+            ctx = contexts[language]
+            for kind, templates, label in (
+                ("package", PACKAGE, "file_package"),
+                ("agenda-item", AGENDA_ITEM, "file_agenda_item"),
+            ):
+                stem = file_stem(workbook, language, ctx.status_mark, party.id, ctx.t(label))
+                targets.append(Target(kind, party.id, language, templates, stem))
+    return targets

@@ -1,25 +1,39 @@
-"""The build, top to bottom: load and validate, plan the targets, render, write."""
+"""The build, top to bottom: load and validate, plan the targets, render, write.
+
+A document is rebuilt only when its own HTML (which holds everything of the workbook it shows),
+the templates' files, the reference DOCX or the program's version changed; unchanged files keep
+their bytes and modification time. Rendering runs in worker processes; this process alone writes,
+each file under a temporary name renamed into place, and records each finished document in the
+build state at once, so an interrupted build leaves complete files and a rerun finishes it.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..document.context import build_context
-from ..render.docx import render_docx
+from ..document.context import DocumentContext, build_context
+from ..document.party import party_document
 from ..render.html import render_html
-from ..render.pdf import render_pdf
-from ..workbook.model import Workbook
 from ..workbook.validate import load_workbook
 from .files import sha256, write_atomic
-from .plan import Target, plan
+from .index import write_index
+from .plan import FORMATS, Target, plan
+from .render import RenderTask, TaskResult, render_task
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 MANIFEST = "manifest.json"
 STATE = ".build-state.json"
+LOCK = ".build.lock"
 
 
 class BuildRefused(Exception):
@@ -52,11 +66,17 @@ class BuildReport:
     documents: list[Document] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    unchanged: bool = False
+    built: list[str] = field(default_factory=list)  # files written by this build
+    kept: list[str] = field(default_factory=list)  # files that were already up to date
+    unchanged: bool = False  # nothing at all needed doing
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+Progress = Callable[[str, int, int], None]  # (what just finished, done, total)
 
 
 def build(
@@ -65,124 +85,235 @@ def build(
     *,
     templates_dir: Path = DEFAULT_TEMPLATES,
     reference_docx: Path | None = None,
+    jobs: int | None = 1,
+    force: bool = False,
+    only: tuple[str, ...] = (),
+    formats: tuple[str, ...] = FORMATS,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build every document of a workbook into `output_root/<agreement id>/<version>/`.
 
-    Raises WorkbookError (bad workbook) or BuildRefused (a final version would change) before
-    anything is written. A failing document does not stop the others: see `BuildReport.failures`.
+    Raises WorkbookError (bad workbook) or BuildRefused (a final version would change, another
+    build is writing there, an unknown party in `only`) before anything is written. A failing
+    document does not stop the others: see `BuildReport.failures`.
     """
+    started = time.perf_counter()
     workbook = load_workbook(workbook_path, display=str(workbook_path))
     agreement = workbook.agreement
+    unknown = [p for p in only if p not in {party.id for party in workbook.parties}]
+    if unknown:
+        raise BuildRefused(f"--only names no party of the workbook: {', '.join(unknown)}")
     version_dir = output_root / agreement.id / agreement.version
-    fingerprint = _fingerprint(workbook_path, templates_dir, reference_docx)
     report = BuildReport(version_dir)
-    previous = _read_json(version_dir / STATE)
-    if previous.get("status") == "final":
-        if agreement.status == "final" and previous.get("fingerprint") == fingerprint:
+    assets = _assets_hash(templates_dir, reference_docx, formats)
+    inputs = hashlib.sha256((assets + workbook_path.read_bytes().hex()).encode()).hexdigest()
+
+    with _exclusive(output_root / agreement.id):
+        _remove_leftovers(version_dir)
+        state = _read_json(version_dir / STATE)
+        if state.get("status") == "final":
+            if agreement.status == "final" and state.get("inputs") == inputs:
+                report.unchanged = True
+                return _finish(report, state, started)
+            raise BuildRefused(
+                f"version {agreement.version} is final and already built in {version_dir}; "
+                "its inputs have changed since. An approved version is never overwritten: "
+                "raise agreement.version in the workbook to build a new version."
+            )
+        if (
+            not force
+            and not only
+            and state.get("inputs") == inputs
+            and _complete(version_dir, state)
+        ):
             report.unchanged = True
-            return report
-        raise BuildRefused(
-            f"version {agreement.version} is final and already built in {version_dir}; "
-            "its inputs have changed since. An approved version is never overwritten: "
-            "raise agreement.version in the workbook to build a new version."
-        )
+            return _finish(report, state, started)
 
-    contexts = {
-        language: build_context(workbook, language, templates_dir / "messages")
-        for language in agreement.languages
-    }
-    targets = plan(workbook, {lang: ctx.status_mark for lang, ctx in contexts.items()})
-    for target in targets:
-        _build_target(target, contexts[target.language], templates_dir, reference_docx, report)
+        contexts = {
+            language: build_context(workbook, language, templates_dir / "messages")
+            for language in agreement.languages
+        }
+        targets = plan(workbook, contexts, only or None)
+        entries: dict[str, dict] = dict(state.get("documents", {})) if only else {}
+        previous = state.get("documents", {})
+        tasks: list[RenderTask] = []
+        for target in targets:
+            try:
+                parts = _render_parts(target, contexts[target.language], templates_dir)
+            except Exception as exc:  # a template error fails this document only
+                report.failures.append(Failure(target.describe(), "html", _reason(exc)))
+                continue
+            fingerprint = hashlib.sha256("\0".join([assets, *parts]).encode()).hexdigest()
+            todo = []
+            for fmt in formats:
+                name = f"{target.stem}.{fmt}"
+                old = previous.get(name)
+                if (
+                    not force
+                    and old
+                    and old["fingerprint"] == fingerprint
+                    and _intact(version_dir / name, old)
+                ):
+                    entries[name] = old
+                    report.kept.append(name)
+                else:
+                    todo.append(fmt)
+            if todo:
+                tasks.append(
+                    RenderTask(
+                        target,
+                        tuple(parts),
+                        tuple(todo),
+                        fingerprint,
+                        templates_dir,
+                        reference_docx,
+                    )
+                )
 
-    _write_manifest(workbook, report)
-    _remove_stale(version_dir, previous, report)
-    state = {
-        "status": agreement.status,
-        "fingerprint": fingerprint,
-        "files": sorted(d.path for d in report.documents),
-    }
-    if report.ok:
-        write_atomic(version_dir / STATE, json.dumps(state, indent=2).encode())
+        state = {"status": agreement.status, "inputs": None, "documents": entries}
+        for result in _run(tasks, jobs, progress):
+            _record(result, version_dir, entries, report)
+            _write_state(version_dir, state)  # what is done stays done if the build is killed
+
+        order = {f"{t.stem}.{fmt}": i for i, t in enumerate(targets) for fmt in formats}
+        entries = dict(sorted(entries.items(), key=lambda kv: (order.get(kv[0], 1 << 30), kv[0])))
+        state["documents"] = entries
+        if not only and report.ok:
+            _remove_stale(version_dir, previous, entries)
+            state["inputs"] = inputs
+        _write_if_changed(version_dir / MANIFEST, _manifest(workbook.agreement, entries))
+        write_index(version_dir, contexts[agreement.languages[0]], entries, templates_dir)
+        _write_state(version_dir, state)
+    return _finish(report, state, started)
+
+
+def _render_parts(target: Target, context: DocumentContext, templates_dir: Path) -> list[str]:
+    extra = {"pd": party_document(context, target.party)} if target.party else {}
+    return [render_html(templates_dir, template, context, **extra) for template in target.templates]
+
+
+def _run(
+    tasks: list[RenderTask], jobs: int | None, progress: Progress | None
+) -> Iterator[TaskResult]:
+    """Render the tasks, in worker processes when there are several jobs and tasks."""
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    done = 0
+    if workers <= 1:
+        for task in tasks:
+            result = render_task(task)
+            done += 1
+            if progress:
+                progress(task.target.describe(), done, len(tasks))
+            yield result
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(render_task, task): task for task in tasks}
+        for future in as_completed(futures):
+            done += 1
+            if progress:
+                progress(futures[future].target.describe(), done, len(tasks))
+            yield future.result()
+
+
+def _record(result: TaskResult, version_dir: Path, entries: dict, report: BuildReport) -> None:
+    target = result.target
+    report.notes.extend(result.notes)
+    for fmt, reason in result.failures:
+        report.failures.append(Failure(target.describe(), fmt, reason))
+    for output in result.outputs:
+        name = f"{target.stem}.{output.format}"
+        digest = sha256(output.data)
+        path = version_dir / name
+        if not (
+            path.exists()
+            and path.stat().st_size == len(output.data)
+            and sha256(path.read_bytes()) == digest
+        ):
+            write_atomic(path, output.data)
+            report.built.append(name)
+        else:
+            report.kept.append(name)
+        entries[name] = {
+            "fingerprint": result.fingerprint,
+            "sha256": digest,
+            "size": len(output.data),
+            "kind": target.kind,
+            "party": target.party,
+            "language": target.language,
+            "format": output.format,
+            "pages": output.pages,
+        }
+
+
+def _finish(report: BuildReport, state: dict, started: float) -> BuildReport:
+    report.documents = [
+        Document(name, e["kind"], e["party"], e["language"], e["format"], e["pages"], e["sha256"])
+        for name, e in state.get("documents", {}).items()
+    ]
+    report.seconds = time.perf_counter() - started
     return report
 
 
-def _build_target(
-    target: Target,
-    context: object,
-    templates_dir: Path,
-    reference_docx: Path | None,
-    report: BuildReport,
-) -> None:
-    """Render one target's HTML once, then write it as PDF and as DOCX."""
-    try:
-        html = render_html(templates_dir, target.template, context)
-    except Exception as exc:  # one broken document must not stop the others
-        report.failures.append(Failure(target.describe(), "html", _reason(exc)))
-        return
-    page_numbers: dict[str, int] = {}
-    for fmt in ("pdf", "docx"):
-        try:
-            if fmt == "pdf":
-                pdf = render_pdf(html, base_dir=templates_dir)
-                data, pages, page_numbers = pdf.data, pdf.pages, pdf.anchor_pages
-                report.notes.extend(
-                    f"{target.describe()}: refused to fetch {url}" for url in pdf.refused
-                )
-            else:
-                docx = render_docx(html, reference_docx=reference_docx, page_numbers=page_numbers)
-                data, pages = docx.data, None
-                report.notes.extend(f"{target.describe()}: {w}" for w in docx.warnings)
-            name = f"{target.stem}.{fmt}"
-            path = report.version_dir / name
-            digest = sha256(data)
-            if not (path.exists() and sha256(path.read_bytes()) == digest):
-                write_atomic(path, data)
-            report.documents.append(
-                Document(name, target.kind, target.party, target.language, fmt, pages, digest)
-            )
-        except Exception as exc:
-            report.failures.append(Failure(target.describe(), fmt, _reason(exc)))
-
-
-def _reason(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-def _write_manifest(workbook: Workbook, report: BuildReport) -> None:
-    agreement = workbook.agreement
+def _manifest(agreement: object, entries: dict[str, dict]) -> bytes:
     manifest = {
-        "agreement": agreement.id,
-        "version": agreement.version,
-        "status": agreement.status,
+        "agreement": agreement.id,  # type: ignore[attr-defined]
+        "version": agreement.version,  # type: ignore[attr-defined]
+        "status": agreement.status,  # type: ignore[attr-defined]
         "documents": [
             {
-                "path": d.path,
-                "kind": d.kind,
-                "party": d.party,
-                "language": d.language,
-                "format": d.format,
-                "pages": d.pages,
-                "sha256": d.sha256,
+                "path": name,
+                "kind": e["kind"],
+                "party": e["party"],
+                "language": e["language"],
+                "format": e["format"],
+                "pages": e["pages"],
+                "sha256": e["sha256"],
             }
-            for d in report.documents
+            for name, e in entries.items()
         ],
     }
-    data = json.dumps(manifest, ensure_ascii=False, indent=2).encode() + b"\n"
-    path = report.version_dir / MANIFEST
+    return json.dumps(manifest, ensure_ascii=False, indent=2).encode() + b"\n"
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
     if not (path.exists() and path.read_bytes() == data):
         write_atomic(path, data)
 
 
-def _remove_stale(version_dir: Path, previous: dict, report: BuildReport) -> None:
+def _write_state(version_dir: Path, state: dict) -> None:
+    _write_if_changed(version_dir / STATE, json.dumps(state, indent=1).encode())
+
+
+def _intact(path: Path, entry: dict) -> bool:
+    """The file is there as the state recorded it (its size; its hash is checked on rebuild)."""
+    try:
+        return path.stat().st_size == entry.get("size")
+    except OSError:
+        return False
+
+
+def _complete(version_dir: Path, state: dict) -> bool:
+    documents = state.get("documents", {})
+    return bool(documents) and all(_intact(version_dir / n, e) for n, e in documents.items())
+
+
+def _remove_stale(version_dir: Path, previous: dict, current: dict) -> None:
     """Delete documents an earlier build wrote that this build no longer makes."""
-    current = {d.path for d in report.documents}
-    failed = bool(report.failures)
-    for name in previous.get("files", []):
+    for name in previous:
         stale = version_dir / name
-        # Keep the last good file of a document that failed this time.
-        if name not in current and not failed and stale.parent == version_dir:
+        if name not in current and stale.parent == version_dir:
             stale.unlink(missing_ok=True)
+
+
+def _remove_leftovers(version_dir: Path) -> None:
+    """Temporary files of a build that was killed while writing them (see write_atomic)."""
+    if version_dir.is_dir():
+        for leftover in version_dir.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _read_json(path: Path) -> dict:
@@ -193,13 +324,29 @@ def _read_json(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _fingerprint(workbook_path: Path, templates_dir: Path, reference_docx: Path | None) -> str:
-    """A hash of everything the documents depend on: workbook, templates, program, reference."""
-    digest = hashlib.sha256(__version__.encode())
-    digest.update(workbook_path.read_bytes())
+def _assets_hash(templates_dir: Path, reference_docx: Path | None, formats: tuple[str, ...]) -> str:
+    """Everything besides the workbook that documents depend on: program, templates, reference."""
+    digest = hashlib.sha256(f"{__version__}\0{','.join(formats)}".encode())
     for path in sorted(p for p in templates_dir.rglob("*") if p.is_file()):
         digest.update(str(path.relative_to(templates_dir)).encode())
         digest.update(path.read_bytes())
     if reference_docx is not None:
         digest.update(reference_docx.read_bytes())
     return digest.hexdigest()
+
+
+@contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
+    """One build at a time per agreement folder: a second one refuses instead of interleaving."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK, "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildRefused(
+                f"another build is writing to {folder}; run again when it has finished"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -171,6 +171,14 @@ class DocumentContext:
     toc: tuple[TocEntry, ...]
     concerns: dict[str, tuple[Concern, ...]] = field(default_factory=dict)
 
+    @property
+    def goal_count(self) -> int:
+        return sum(len(theme.goals) for theme in self.themes)
+
+    @property
+    def measure_count(self) -> int:
+        return sum(len(goal.measures) for theme in self.themes for goal in theme.goals)
+
 
 def anchor(prefix: str, item_id: str) -> str:
     return f"{prefix}-{item_id}".lower().replace(".", "-")

@@ -23,6 +23,11 @@ class Block:
     def text(self) -> str:
         return self.items[0]
 
+    @property
+    def plain(self) -> str:
+        """The block as one line of text, list items joined."""
+        return " ".join(self.items)
+
 
 def blocks(text: str) -> tuple[Block, ...]:
     """Split prose into paragraphs and lists; lines inside a paragraph are joined."""

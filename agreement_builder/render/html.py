@@ -30,6 +30,6 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def render_html(templates_dir: Path, template: str, doc: Any) -> str:
+def render_html(templates_dir: Path, template: str, doc: Any, **extra: Any) -> str:
     """Render `template` with the document context `doc` (its catalog is available as `t`)."""
-    return environment(templates_dir).get_template(template).render(doc=doc, t=doc.t)
+    return environment(templates_dir).get_template(template).render(doc=doc, t=doc.t, **extra)

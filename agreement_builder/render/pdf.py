@@ -9,11 +9,15 @@ XMP packet, with the extension schema PDF/A requires for a namespace it does not
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
 PDF_VARIANT = "pdf/a-2a"
@@ -74,18 +78,53 @@ class ConfinedFetcher(URLFetcher):
         return path.is_relative_to(self.root)
 
 
-def render_pdf(html: str, *, base_dir: Path) -> PdfOutput:
-    """Lay out `html` (relative URLs resolve in `base_dir`) into an archivable, tagged PDF."""
-    fetcher = ConfinedFetcher(base_dir)
-    document = HTML(
-        string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-    ).render(pdf_variant=PDF_VARIANT)
+def render_pdf(parts: str | Sequence[str], *, base_dir: Path) -> PdfOutput:
+    """Lay out the HTML document(s) (relative URLs resolve in `base_dir`) into one tagged PDF.
+
+    Several parts become one PDF, each part keeping its own page numbering, and the metadata of
+    the first. A part laid out before in this process (the agreement inside every party's
+    package) is not laid out again.
+    """
+    parts = [parts] if isinstance(parts, str) else list(parts)
+    layouts = [_layout(part, base_dir.resolve()) for part in parts]
+    first = layouts[0].document
+    if len(layouts) == 1:
+        document = first
+    else:
+        document = first.copy([page for layout in layouts for page in layout.document.pages])
     data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_declare_pdfua)
     anchor_pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, 1):
         for anchor in page.anchors:
             anchor_pages.setdefault(anchor, number)
-    return PdfOutput(data, len(document.pages), tuple(dict.fromkeys(fetcher.refused)), anchor_pages)
+    refused = tuple(dict.fromkeys(url for layout in layouts for url in layout.refused))
+    return PdfOutput(data, len(document.pages), refused, anchor_pages)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    document: Document
+    refused: tuple[str, ...]
+
+
+_LAYOUTS: OrderedDict[tuple[str, Path], _Layout] = OrderedDict()
+_LAYOUTS_KEPT = 4  # a few laid-out documents, e.g. the agreement in each language
+
+
+def _layout(html: str, base_dir: Path) -> _Layout:
+    key = (hashlib.sha256(html.encode()).hexdigest(), base_dir)
+    if key in _LAYOUTS:
+        _LAYOUTS.move_to_end(key)
+        return _LAYOUTS[key]
+    fetcher = ConfinedFetcher(base_dir)
+    document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
+        pdf_variant=PDF_VARIANT
+    )
+    layout = _Layout(document, tuple(fetcher.refused))
+    _LAYOUTS[key] = layout
+    while len(_LAYOUTS) > _LAYOUTS_KEPT:
+        _LAYOUTS.popitem(last=False)
+    return layout
 
 
 def _declare_pdfua(document: object, pdf: object) -> None:

@@ -35,6 +35,14 @@ class Built:
         ]
         return self.report.version_dir / doc["path"]
 
+    def party_path(self, kind: str, party: str, fmt: str, language: str = "fi") -> Path:
+        [doc] = [
+            d
+            for d in self.manifest["documents"]
+            if (d["kind"], d["party"], d["format"], d["language"]) == (kind, party, fmt, language)
+        ]
+        return self.report.version_dir / doc["path"]
+
     @cached_property
     def pdf(self) -> PdfReader:
         return PdfReader(self.path("pdf"))
@@ -83,7 +91,7 @@ def words(text: str) -> list[str]:
 
 def build_once(tmp_path_factory: pytest.TempPathFactory, workbook: Path, name: str) -> Built:
     root = tmp_path_factory.mktemp(name)
-    report = build(workbook, root)
+    report = build(workbook, root, jobs=None)
     assert report.ok, report.failures
     return Built(report, root)
 

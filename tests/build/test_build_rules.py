@@ -107,13 +107,13 @@ def test_a_failing_document_does_not_stop_the_others(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "failed: agreement (fi) as docx" in result.stderr
-    [version_dir] = [p for p in (out / "testi").iterdir()]
+    assert "failed: package for ranua (fi) as docx" in result.stderr
+    version_dir = out / "testi" / "0.1"
     manifest = json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert [d["format"] for d in manifest["documents"]] == ["pdf"]
-    assert sorted(p.suffix for p in version_dir.iterdir() if not p.name.startswith(".")) == [
-        ".json",
-        ".pdf",
-    ]
+    assert {d["format"] for d in manifest["documents"]} == {"pdf"}
+    assert len(manifest["documents"]) == 7  # every PDF was still made
+    suffixes = {p.suffix for p in version_dir.iterdir() if not p.name.startswith(".")}
+    assert suffixes == {".json", ".pdf", ".html"}
 
 
 def test_missing_label_fails_loudly(tmp_path: Path) -> None:
@@ -130,5 +130,13 @@ def test_missing_label_fails_loudly(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     report = build(FIXTURES / "minimal.yaml", tmp_path / "out", templates_dir=templates)
-    assert [f.format for f in report.failures] == ["html"]
+    # The agreement and every package (which holds it) fail; the agenda items are still made.
+    assert sorted(f.target for f in report.failures) == [
+        "agreement (fi)",
+        "package for alue (fi)",
+        "package for ranua (fi)",
+        "package for rovaniemi (fi)",
+    ]
+    assert {f.format for f in report.failures} == {"html"}
     assert "the label 'no_such_label' is missing from the fi catalog" in report.failures[0].reason
+    assert {d.kind for d in report.documents} == {"agenda-item"}

@@ -1,0 +1,71 @@
+"""One document's rendering, as a worker process runs it: its HTML parts in, file bytes out.
+
+Nothing here writes files; the build's own process does, so that only it touches the output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .plan import Target
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    target: Target
+    parts: tuple[str, ...]  # the document's HTML, one whole HTML document per part
+    formats: tuple[str, ...]
+    fingerprint: str
+    templates_dir: Path
+    reference_docx: Path | None
+
+
+@dataclass(frozen=True)
+class Output:
+    format: str
+    data: bytes
+    pages: int | None
+
+
+@dataclass
+class TaskResult:
+    target: Target
+    fingerprint: str
+    outputs: list[Output] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (format, reason)
+    notes: list[str] = field(default_factory=list)
+
+
+def render_task(task: RenderTask) -> TaskResult:
+    """Write the document in each asked format; a failing format does not stop the other."""
+    # Imported here: WeasyPrint takes a while to import, and a build with nothing to do needs
+    # neither writer.
+    from ..render.compose import join_parts
+    from ..render.docx import render_docx
+    from ..render.pdf import render_pdf
+
+    result = TaskResult(task.target, task.fingerprint)
+    described = task.target.describe()
+    page_numbers: dict[str, int] = {}
+    for fmt in ("pdf", "docx"):
+        if fmt not in task.formats:
+            continue
+        try:
+            if fmt == "pdf":
+                pdf = render_pdf(task.parts, base_dir=task.templates_dir)
+                page_numbers = pdf.anchor_pages
+                result.notes.extend(f"{described}: refused to fetch {url}" for url in pdf.refused)
+                result.outputs.append(Output("pdf", pdf.data, pdf.pages))
+            else:
+                docx = render_docx(
+                    join_parts(task.parts),
+                    reference_docx=task.reference_docx,
+                    page_numbers=page_numbers,
+                )
+                result.notes.extend(f"{described}: {warning}" for warning in docx.warnings)
+                result.outputs.append(Output("docx", docx.data, None))
+        except Exception as exc:  # reported per document; the build goes on
+            reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            result.failures.append((fmt, reason))
+    return result

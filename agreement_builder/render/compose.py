@@ -1,0 +1,42 @@
+"""One document made of several HTML parts (a party's cover sheet, the agreement, its annex).
+
+The PDF writer lays each part out on its own, so that the agreement inside a package is page for
+page the full agreement; the DOCX writer reads the parts joined into one HTML document here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import lxml.html
+
+RUNNING = ("running-header", "running-footer")
+
+
+def join_parts(parts: Sequence[str]) -> str:
+    """The parts as one HTML document: the first part's head, the first running header and
+    footer found, then every part's body content, each part starting on a new page."""
+    if len(parts) == 1:
+        return parts[0]
+    documents = [lxml.html.document_fromstring(part) for part in parts]
+    joined = documents[0]
+    body = joined.find("body")
+    for child in list(body):
+        body.remove(child)
+    running: dict[str, object] = {}
+    for document in documents:
+        for element in document.find("body"):
+            kind = element.get("class", "") if element.tag in ("header", "footer") else ""
+            if kind in RUNNING:
+                running.setdefault(kind, element)
+    for kind in RUNNING:
+        if kind in running:
+            body.append(running[kind])
+    for index, document in enumerate(documents):
+        if index:
+            body.append(lxml.html.fromstring('<hr class="page-break">'))
+        for element in list(document.find("body")):
+            if element.tag in ("header", "footer") and element.get("class", "") in RUNNING:
+                continue
+            body.append(element)
+    return lxml.html.tostring(joined, encoding="unicode", doctype="<!DOCTYPE html>")

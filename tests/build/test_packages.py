@@ -1,0 +1,214 @@
+"""Each party's package and agenda item, the index, and regenerating the batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+from docx import Document as open_docx
+from pypdf import PdfReader
+
+from agreement_builder.build.files import sha256
+from agreement_builder.build.run import build
+from tests.build.conftest import Built, docx_blocks
+from tests.conftest import FIXTURES, ROOT, WORKBOOKS
+
+LAPPI = yaml.safe_load((WORKBOOKS / "lappi.yaml").read_text(encoding="utf-8"))
+MUNICIPALITIES = {m["id"] for m in LAPPI["municipalities"]}
+
+
+def expected_measures(party: str) -> set[str]:
+    """The rule of workbook-format.md, restated independently of the program."""
+    found = set()
+    for goal in LAPPI["goals"]:
+        for measure in goal["measures"]:
+            responsible = measure["responsible"]
+            if (
+                party in responsible
+                or (party in MUNICIPALITIES and "all-municipalities" in responsible)
+                or party in measure.get("municipalities", [])
+            ):
+                found.add(measure["id"])
+    return found
+
+
+def annex_measure_ids(document) -> set[str]:
+    """Ids in the first column of the tables after the annex heading of a package DOCX."""
+    blocks = docx_blocks(document)
+    start = next(i for i, text in enumerate(blocks) if "osapuolen toimenpiteet" in text)
+    ids = set()
+    for text in blocks[start:]:
+        if re.fullmatch(r"T\d+\.\d+", text.strip()):
+            ids.add(text.strip())
+    return ids
+
+
+def test_a_package_holds_exactly_the_measures_that_concern_its_party(lappi: Built) -> None:
+    limited = [m for g in LAPPI["goals"] for m in g["measures"] if m.get("municipalities")]
+    assert limited, "the example has measures limited to some municipalities"
+    for party in ("ranua", "utsjoki", "lapha", "tornio"):
+        document = open_docx(str(lappi.party_path("package", party, "docx")))
+        assert annex_measure_ids(document) == expected_measures(party), party
+
+
+def test_a_package_pdf_is_cover_agreement_annex(lappi: Built) -> None:
+    agreement_pages = len(lappi.pdf.pages)
+    package = PdfReader(lappi.party_path("package", "ranua", "pdf"))
+    pages = [page.extract_text() for page in package.pages]
+    assert "Ranuan kunta" in pages[0] and "Liite" in pages[0]
+    # The agreement, page for page as in the full agreement.
+    for number in (1, 2, agreement_pages):
+        assert pages[number] == lappi.pdf_pages[number - 1]
+    annex = " ".join(pages[agreement_pages + 1 :])
+    assert "Ranuan kunta: osapuolen toimenpiteet" in annex
+    assert "Allekirjoitus" in annex
+    contact = next(m for m in LAPPI["municipalities"] if m["id"] == "ranua")["contact"]
+    assert contact["name"] in annex
+
+
+def test_the_agenda_item_names_the_right_bodies_and_person(lappi: Built) -> None:
+    ranua = next(m for m in LAPPI["municipalities"] if m["id"] == "ranua")
+    text = " ".join(docx_blocks(open_docx(str(lappi.party_path("agenda-item", "ranua", "docx")))))
+    assert "Kunnanhallitus esittää, että kunnanvaltuusto hyväksyy sopimuksen" in text
+    assert f"Sopimuksen allekirjoittaa osapuolen puolesta {ranua['contact']['name']}" in text
+    assert "Kunnanvaltuusto 16.11.2026 § 87" in text  # its decision is recorded
+    for measure in expected_measures("ranua"):
+        assert measure in text
+    assert LAPPI["agreement"]["preparer"]["name"] in text
+    city = " ".join(docx_blocks(open_docx(str(lappi.party_path("agenda-item", "kemi", "docx")))))
+    assert "Kaupunginhallitus esittää, että kaupunginvaltuusto hyväksyy" in city
+    area = " ".join(docx_blocks(open_docx(str(lappi.party_path("agenda-item", "lapha", "docx")))))
+    assert "Aluehallitus esittää, että aluevaltuusto hyväksyy" in area
+    pdf = PdfReader(lappi.party_path("agenda-item", "ranua", "pdf"))
+    assert "Päätösehdotus" in " ".join(p.extract_text() for p in pdf.pages)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "a":
+            self.links.append(dict(attrs)["href"])
+
+
+def test_every_link_in_the_index_resolves(lappi: Built) -> None:
+    index = (lappi.report.version_dir / "index.html").read_text(encoding="utf-8")
+    parser = _Links()
+    parser.feed(index)
+    assert len(parser.links) == len(lappi.manifest["documents"])
+    for link in parser.links:
+        assert (lappi.report.version_dir / link).is_file(), link
+    assert '<meta name="viewport"' in index
+    assert "Ranuan kunta" in index
+
+
+def _small_workbook(tmp_path: Path) -> Path:
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "    approver: {fi: kunnanvaltuusto}\n",
+        "    approver: {fi: kunnanvaltuusto}\n"
+        "    contact: {name: Riikka Ranua, email: riikka.ranua@ranua.fi}\n",
+    )
+    path = tmp_path / "workbook.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_regeneration_rebuilds_only_what_changed(tmp_path: Path) -> None:
+    workbook = _small_workbook(tmp_path)
+    out = tmp_path / "out"
+    first = build(workbook, out, jobs=2)
+    assert first.ok and len(first.built) == 14  # agreement + 3 parties x 2 kinds, x PDF+DOCX
+    version_dir = first.version_dir
+    stamps = {p.name: p.stat().st_mtime_ns for p in version_dir.iterdir()}
+
+    again = build(workbook, out)
+    assert again.unchanged and again.built == [] and again.seconds < 5
+    assert {p.name: p.stat().st_mtime_ns for p in version_dir.iterdir()} == stamps
+
+    workbook.write_text(
+        workbook.read_text(encoding="utf-8").replace("riikka.ranua@ranua.fi", "riikka@ranua.fi"),
+        encoding="utf-8",
+    )
+    edited = build(workbook, out)
+    assert edited.ok
+    assert edited.built and all(name.startswith("ranua_") for name in edited.built)
+    assert {name.split("_")[1] for name in edited.built} == {"sopimusliite", "esityslista-asia"}
+    untouched = [n for n in stamps if not n.startswith("ranua_") and not n.startswith(".")]
+    for name in untouched:
+        if name not in ("manifest.json",):
+            assert (version_dir / name).stat().st_mtime_ns == stamps[name], name
+    manifest = json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
+    for document in manifest["documents"]:
+        assert sha256((version_dir / document["path"]).read_bytes()) == document["sha256"]
+
+    forced = build(workbook, out, force=True)
+    assert len(forced.built) + len(forced.kept) == 14 and forced.kept  # same bytes: kept
+
+
+def test_a_killed_build_leaves_complete_files_and_a_rerun_finishes(tmp_path: Path) -> None:
+    workbook = _small_workbook(tmp_path)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "agreement_builder",
+            "build",
+            str(workbook),
+            "-o",
+            str(out),
+            "--jobs",
+            "1",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    state = out / "testi" / "0.1" / ".build-state.json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if state.exists() and json.loads(state.read_text() or "{}").get("documents"):
+            break
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    version_dir = out / "testi" / "0.1"
+    recorded = json.loads(state.read_text())["documents"]
+    assert 0 < len(recorded) < 14, "killed midway"
+    for name, entry in recorded.items():
+        assert sha256((version_dir / name).read_bytes()) == entry["sha256"]
+
+    rerun = build(workbook, out)
+    assert rerun.ok and len(rerun.documents) == 14
+    assert set(rerun.kept) >= set(recorded)  # what was done stays done
+    assert not list(version_dir.glob(".*.tmp"))
+    for document in rerun.documents:
+        assert sha256((version_dir / document.path).read_bytes()) == document.sha256
+
+
+def test_a_second_build_of_the_same_folder_refuses_while_one_runs(tmp_path: Path) -> None:
+    import fcntl
+
+    import pytest
+
+    from agreement_builder.build.run import BuildRefused
+
+    workbook = _small_workbook(tmp_path)
+    out = tmp_path / "out"
+    (out / "testi").mkdir(parents=True)
+    with open(out / "testi" / ".build.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with pytest.raises(BuildRefused, match="another build is writing"):
+            build(workbook, out)
+    assert not (out / "testi" / "0.1").exists()
