@@ -129,10 +129,16 @@ def build(
             report.unchanged = True
             return _finish(report, state, started)
 
-        contexts = {
-            language: build_context(workbook, language, templates_dir / "messages")
-            for language in agreement.languages
-        }
+        try:
+            contexts = {
+                language: build_context(workbook, language, templates_dir / "messages")
+                for language in agreement.languages
+            }
+        except FileNotFoundError as missing:
+            raise BuildRefused(
+                f"the templates have no message catalog {missing.filename}: every language in "
+                "agreement.languages needs one (copy templates/messages/fi.yaml and translate it)"
+            ) from None
         targets = plan(workbook, contexts, only or None)
         entries: dict[str, dict] = dict(state.get("documents", {})) if only else {}
         previous = state.get("documents", {})

@@ -1,0 +1,46 @@
+"""Every label a template uses exists in every language's catalog."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from tests.conftest import TEMPLATES
+
+CATALOGS = {
+    path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+    for path in sorted((TEMPLATES / "messages").glob("*.yaml"))
+}
+LABEL = re.compile(r"""\bt\(\s*["']([\w.-]+)["']""")
+
+
+def used_labels() -> set[str]:
+    labels: set[str] = set()
+    for template in TEMPLATES.rglob("*.j2"):
+        labels |= set(LABEL.findall(template.read_text(encoding="utf-8")))
+    return labels
+
+
+def test_the_scan_finds_the_labels() -> None:
+    assert {"contents", "goal_heading", "agenda_proposal_board", "index_kind."} <= used_labels()
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGS))
+def test_every_used_label_is_in_the_catalog(language: str) -> None:
+    catalog = set(CATALOGS[language])
+    # A label built in the template (`t("index_kind." ~ kind)`) needs one entry per kind.
+    prefixes = {label for label in used_labels() if label.endswith(".")}
+    for prefix in prefixes:
+        kinds = {"agreement", "package", "agenda-item"} if prefix == "index_kind." else set()
+        assert {prefix + kind for kind in kinds} <= catalog
+    missing = sorted(used_labels() - prefixes - catalog)
+    assert not missing, f"{language}.yaml lacks {missing}"
+
+
+def test_the_catalogs_have_the_same_labels() -> None:
+    assert {"fi", "sv"} <= set(CATALOGS)
+    # board.<approver> maps a body's name in that language, so those keys differ by design.
+    shared = [{k for k in c if not k.startswith("board.")} for c in CATALOGS.values()]
+    assert all(labels == shared[0] for labels in shared)
