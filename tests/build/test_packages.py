@@ -212,3 +212,27 @@ def test_a_second_build_of_the_same_folder_refuses_while_one_runs(tmp_path: Path
         with pytest.raises(BuildRefused, match="another build is writing"):
             build(workbook, out)
     assert not (out / "testi" / "0.1").exists()
+
+
+def test_packages_stay_tagged_and_accessible(lappi: Built) -> None:
+    import shutil
+
+    import pikepdf
+    import pytest
+
+    path = lappi.party_path("package", "ranua", "pdf")
+    with pikepdf.open(path) as pdf:
+        assert "/StructTreeRoot" in pdf.Root and str(pdf.Root.Lang) == "fi"
+        assert str(pdf.open_metadata()["dc:title"]).endswith("Ranuan kunta")
+        # Every page's content is in the structure tree, the agreement's pages included.
+        assert all("/StructParents" in page.obj for page in pdf.pages)
+    pdfua = shutil.which("pdfua")
+    if pdfua is None:
+        pytest.skip("pdfua is not installed: pip install pdfua")
+    result = subprocess.run(
+        [pdfua, "check", "--min-severity", "error", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
