@@ -124,3 +124,8 @@ def soffice_to_pdf(docx: Path, outdir: Path) -> subprocess.CompletedProcess:
         timeout=180,
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def pohjanmaa(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_once(tmp_path_factory, WORKBOOKS / "pohjanmaa.yaml", "pohjanmaa")
