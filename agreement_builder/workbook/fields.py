@@ -8,8 +8,8 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .load import Loc
 from .model import LocalizedText, Workbook
+from .problems import Loc
 
 
 def _unwrap(annotation: Any) -> Any:

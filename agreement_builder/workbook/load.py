@@ -14,9 +14,10 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem, WorkbookError
+from .fields import label
+from .problems import Loc, Problem, WorkbookError
 
-Loc = tuple[str | int, ...]
+__all__ = ["Loaded", "Loc", "Source", "load_yaml"]
 
 MAX_BYTES = 4 * 1024 * 1024
 # A workbook has a few thousand nodes; an alias bomb asks for billions.
@@ -45,7 +46,12 @@ _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 @dataclass
 class Source:
-    """Where each value (and each mapping key) of a loaded workbook stands in its file."""
+    """Where each value (and each mapping key) of a loaded workbook stands in its file.
+
+    Validation speaks through a source: where a problem is, what its field is called and how
+    to fix a missing piece. This one knows lines and columns of a YAML file; the spreadsheet
+    reader's source (xlsx_read.SheetSource) knows cells and column headers.
+    """
 
     path: str
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
@@ -60,9 +66,25 @@ class Source:
             loc = loc[:-1]
         return self.values.get(loc, (1, 1))
 
-    def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
+    def problem(self, loc: Loc, message: str, *, key: bool = False, todo: bool = False) -> Problem:
         line, column = self.position(loc, key=key)
-        return Problem(self.path, line, column, message)
+        return Problem(self.path, line, column, message, todo=todo)
+
+    def place(self, loc: Loc) -> str:
+        """Where `loc` is, for a message that points elsewhere: `line 18`."""
+        return f"line {self.position(loc)[0]}"
+
+    def label(self, loc: Loc, data: Any) -> str:
+        """The field's name in messages: `goals[T1].measures[T1.2].responsible[1]`."""
+        return label(loc, data)
+
+    def missing(self, loc: Loc, data: Any) -> str:
+        """The message for a required key at `loc` that is not there."""
+        return f"{label(loc[:-1], data)}: required key '{loc[-1]}' is missing"
+
+    def add_language(self, loc: Loc, language: str) -> str:
+        """How to add the missing `language` text of the localized text at `loc`."""
+        return f"add '{language}: ...'"
 
 
 @dataclass

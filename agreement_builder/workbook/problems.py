@@ -6,18 +6,59 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+# A place in workbook data: the keys and list indexes from the top, e.g. ("goals", 0, "title").
+Loc = tuple[str | int, ...]
 
-@dataclass(frozen=True, order=True)
+TODO = "TODO"
+
+
+@dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a workbook, at a 1-based line and column of a file."""
+    """One thing wrong with a workbook, at a 1-based line and column of a text file or, when
+    `sheet` is set, at a row (`line`) and column of that sheet of a spreadsheet.
+
+    A line of 0 means the whole file (or the whole sheet). `todo` marks a placeholder that is
+    still to fill in rather than a mistake.
+    """
 
     path: str
     line: int
     column: int
     message: str
+    sheet: str = ""
+    sheet_number: int = 0  # the sheet's position in the file, so problems sort sheet by sheet
+    todo: bool = False
+
+    @property
+    def where(self) -> str:
+        """`12:5` in a text file, `Toimenpiteet!C14` in a spreadsheet, empty for the file."""
+        if self.sheet:
+            return f"{self.sheet}!{cell_name(self.line, self.column)}" if self.line else self.sheet
+        return f"{self.line}:{self.column}" if self.line else ""
+
+    def _key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.sheet_number, self.line, self.column, self.message)
+
+    def __lt__(self, other: Problem) -> bool:
+        return self._key() < other._key()
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        where = self.where
+        return f"{self.path}:{where}: {self.message}" if where else f"{self.path}: {self.message}"
+
+
+def cell_name(row: int, column: int) -> str:
+    """A spreadsheet cell's name: row 14, column 3 is `C14`."""
+    letters = ""
+    while column > 0:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return f"{letters}{row}"
+
+
+def is_placeholder(value: object) -> bool:
+    """Text that `new` writes for the preparer to replace: it starts with TODO."""
+    return isinstance(value, str) and value.lstrip().startswith(TODO)
 
 
 class WorkbookError(Exception):
@@ -25,6 +66,7 @@ class WorkbookError(Exception):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: list[Problem] = sorted(set(problems))
+        self.todo = sum(1 for p in self.problems if p.todo)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

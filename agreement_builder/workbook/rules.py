@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .fields import label, localized_values
-from .load import Loc, Source
+from .fields import localized_values
+from .load import Source
 from .model import ALL_MUNICIPALITIES, LANGUAGES
-from .problems import Problem, did_you_mean
+from .problems import Loc, Problem, did_you_mean
 
 
 def check(data: dict[str, Any], source: Source) -> list[Problem]:
@@ -54,11 +54,11 @@ def _language_problems(data: dict[str, Any], source: Source) -> Iterator[Problem
                 loc = ("municipalities", i, "languages", j)
                 yield source.problem(
                     loc,
-                    f"{label(loc, data)}: '{lang}' is not one of the agreement's languages "
+                    f"{source.label(loc, data)}: '{lang}' is not one of the agreement's languages "
                     f"({listed}): add it to agreement.languages or remove it here",
                 )
     for loc, value in localized_values(data):
-        where = label(loc, data)
+        where = source.label(loc, data)
         if isinstance(value, str) and len(languages) > 1:
             example = ", ".join(f"{lang}: ..." for lang in languages)
             yield source.problem(
@@ -69,10 +69,11 @@ def _language_problems(data: dict[str, Any], source: Source) -> Iterator[Problem
         elif isinstance(value, dict):
             for lang in languages:
                 if lang not in value:
+                    # Located at the language's own place where the source has one (a cell).
                     yield source.problem(
-                        loc,
+                        (*loc, lang),
                         f"{where}: the '{lang}' text is missing (the agreement is issued in "
-                        f"{listed}): add '{lang}: ...'",
+                        f"{listed}): {source.add_language(loc, lang)}",
                     )
 
 
@@ -117,16 +118,16 @@ def _id_problems(data: dict[str, Any], source: Source) -> Iterator[Problem]:
             if group == "party" and item_id == ALL_MUNICIPALITIES:
                 yield source.problem(
                     loc,
-                    f"{label(loc, data)}: '{ALL_MUNICIPALITIES}' is a keyword for every "
+                    f"{source.label(loc, data)}: '{ALL_MUNICIPALITIES}' is a keyword for every "
                     "municipality and cannot be a party's id",
                 )
             if item_id in first:
                 first_loc, first_kind = first[item_id]
-                line = source.position(first_loc)[0]
                 yield source.problem(
                     loc,
-                    f"{label(loc, data)}: duplicate id '{item_id}': {first_kind} '{item_id}' "
-                    f"is already at line {line}; {group} ids must be unique",
+                    f"{source.label(loc, data)}: duplicate id '{item_id}': {first_kind} "
+                    f"'{item_id}' is already at {source.place(first_loc)}; {group} ids must be "
+                    "unique",
                 )
             else:
                 first[item_id] = (loc, kind)
@@ -146,7 +147,7 @@ def _reference_problems(data: dict[str, Any], source: Source) -> Iterator[Proble
                 hint += ", …"
         else:
             hint = f"; the workbook defines no {what}"
-        return source.problem(loc, f"{label(loc, data)}: unknown {what} '{ref}'{hint}")
+        return source.problem(loc, f"{source.label(loc, data)}: unknown {what} '{ref}'{hint}")
 
     for g, goal in _items(data, "goals"):
         theme = goal.get("theme")

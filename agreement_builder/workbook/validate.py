@@ -8,25 +8,73 @@ from typing import Any
 from pydantic import ValidationError
 
 from . import rules
-from .fields import label, model_at
-from .load import Loc, Source, load_yaml
+from .fields import model_at
+from .load import Loaded, Source, load_yaml
 from .model import ID_PATTERN, ITEM_ID_PATTERN, Workbook
-from .problems import Problem, WorkbookError, did_you_mean, one_of
+from .problems import Loc, Problem, WorkbookError, did_you_mean, is_placeholder, one_of
+
+SPREADSHEET_SUFFIXES = (".xlsx",)
 
 
 def load_workbook(path: Path, display: str | None = None) -> Workbook:
-    """Read, check and model a workbook; raise WorkbookError listing every problem found."""
-    loaded = load_yaml(path, display)
-    problems: list[Problem] = []
+    """Read, check and model a workbook, YAML or spreadsheet (`.xlsx`, by its suffix).
+
+    Raises WorkbookError listing every problem found, placeholders still to fill in included.
+    """
+    return check(read_workbook(path, display))
+
+
+def read_workbook(path: Path, display: str | None = None) -> Loaded:
+    """A workbook file's plain data and where each value stands, without checking it."""
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        # Imported here so that YAML-only commands do not pay for loading openpyxl.
+        from .xlsx_read import load_xlsx
+
+        return load_xlsx(path, display)
+    return load_yaml(path, display)
+
+
+def check(loaded: Loaded) -> Workbook:
+    """Model loaded data; the same checks whatever file it came from, located by its source."""
+    data, source = loaded.data, loaded.source
+    todo = dict(_placeholders(data, ()))
+    problems: list[Problem] = [
+        source.problem(
+            loc, f"{source.label(loc, data)}: still to fill in ('{_short(text)}')", todo=True
+        )
+        for loc, text in todo.items()
+    ]
     workbook: Workbook | None = None
     try:
-        workbook = Workbook.model_validate(loaded.data)
+        workbook = Workbook.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_translate(error, loaded.data, loaded.source) for error in exc.errors())
-    problems.extend(rules.check(loaded.data, loaded.source))
+        # A placeholder in a date or id field is not also reported as a wrong date or id.
+        problems.extend(
+            _translate(error, data, source)
+            for error in exc.errors()
+            if not any(tuple(error["loc"][:n]) in todo for n in range(len(error["loc"]) + 1))
+        )
+    problems.extend(rules.check(data, source))
     if problems or workbook is None:
         raise WorkbookError(problems)
     return workbook
+
+
+def _placeholders(value: Any, loc: Loc) -> Any:
+    """(location, text) of every text that starts with TODO."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholders(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _placeholders(item, (*loc, index))
+    elif is_placeholder(value):
+        yield loc, value.strip()
+
+
+def _short(text: str, limit: int = 70) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _kind(value: Any) -> str:
@@ -63,12 +111,12 @@ def _translate(error: Any, data: Any, source: Source) -> Problem:
     kind: str = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
-    where = label(loc, data)
+    where = source.label(loc, data)
     written = source.texts.get(loc)
 
     if kind == "missing":
-        parent = loc[:-1]
-        return source.problem(parent, f"{label(parent, data)}: required key '{loc[-1]}' is missing")
+        # Located at the key's own place where the source has one (an empty cell), else its parent.
+        return source.problem(loc, source.missing(loc, data))
     if kind == "extra_forbidden":
         model = model_at(loc[:-1])
         valid = list(model.model_fields) if model else []
@@ -76,7 +124,7 @@ def _translate(error: Any, data: Any, source: Source) -> Problem:
         hint = did_you_mean(key, valid)
         return source.problem(
             loc,
-            f"{label(loc[:-1], data)}: unknown key '{key}'{hint}"
+            f"{source.label(loc[:-1], data)}: unknown key '{key}'{hint}"
             + (f" (valid keys: {', '.join(valid)})" if valid else ""),
             key=True,
         )
