@@ -17,8 +17,12 @@ class RenderTask:
     parts: tuple[str, ...]  # the document's HTML, one whole HTML document per part
     formats: tuple[str, ...]
     fingerprint: str
+    assets: str  # the fingerprint of the program, templates and reference DOCX
     templates_dir: Path
     reference_docx: Path | None
+    # By part index: a PDF written before whose HTML is that part (the full agreement inside a
+    # package), joined in instead of drawn again.
+    prepared: tuple[tuple[int, Path], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,8 @@ def render_task(task: RenderTask) -> TaskResult:
             continue
         try:
             if fmt == "pdf":
-                pdf = render_pdf(task.parts, base_dir=task.templates_dir)
+                prepared = {index: path.read_bytes() for index, path in task.prepared}
+                pdf = render_pdf(task.parts, base_dir=task.templates_dir, prepared=prepared)
                 page_numbers = pdf.anchor_pages
                 result.notes.extend(f"{described}: refused to fetch {url}" for url in pdf.refused)
                 result.outputs.append(Output("pdf", pdf.data, pdf.pages))

@@ -14,10 +14,11 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
@@ -149,7 +150,7 @@ def build(
             except Exception as exc:  # a template error fails this document only
                 report.failures.append(Failure(target.describe(), "html", _reason(exc)))
                 continue
-            fingerprint = hashlib.sha256("\0".join([assets, *parts]).encode()).hexdigest()
+            fingerprint = _fingerprint(assets, parts)
             todo = []
             for fmt in formats:
                 name = f"{target.stem}.{fmt}"
@@ -171,14 +172,22 @@ def build(
                         tuple(parts),
                         tuple(todo),
                         fingerprint,
+                        assets,
                         templates_dir,
                         reference_docx,
                     )
                 )
 
         state = {"status": agreement.status, "inputs": None, "documents": entries}
-        for result in _run(tasks, jobs, progress):
+        ready = {
+            entry["fingerprint"]: version_dir / name
+            for name, entry in previous.items()
+            if entry["format"] == "pdf" and _intact(version_dir / name, entry)
+        }
+        for result in _run(tasks, jobs, progress, ready):
             _record(result, version_dir, entries, report)
+            if any(output.format == "pdf" for output in result.outputs):
+                ready[result.fingerprint] = version_dir / f"{result.target.stem}.pdf"
             _write_state(version_dir, state)  # what is done stays done if the build is killed
 
         order = {f"{t.stem}.{fmt}": i for i, t in enumerate(targets) for fmt in formats}
@@ -199,26 +208,74 @@ def _render_parts(target: Target, context: DocumentContext, templates_dir: Path)
 
 
 def _run(
-    tasks: list[RenderTask], jobs: int | None, progress: Progress | None
+    tasks: list[RenderTask], jobs: int | None, progress: Progress | None, ready: dict[str, Path]
 ) -> Iterator[TaskResult]:
-    """Render the tasks, in worker processes when there are several jobs and tasks."""
-    workers = min(jobs or os.cpu_count() or 1, len(tasks))
-    done = 0
+    """Render the tasks, in worker processes when there are several jobs and tasks.
+
+    `ready` maps a document fingerprint to its written PDF; the caller adds each PDF it writes
+    before asking for the next result. A document with a part that is itself a document drawn in
+    this run (the full agreement inside a package) waits for it and joins its pages in.
+    """
+    drawing = {t.fingerprint for t in tasks if len(t.parts) == 1 and "pdf" in t.formats}
+    waiting: list[tuple[RenderTask, set[str]]] = []
+    startable: list[RenderTask] = []
+    for task in tasks:
+        needs = drawing.intersection(_part_fingerprints(task)) if "pdf" in task.formats else set()
+        if len(task.parts) > 1 and needs:
+            waiting.append((task, needs))
+        else:
+            startable.append(task)
+
+    def prepared(task: RenderTask) -> RenderTask:
+        found = tuple(
+            (index, ready[fingerprint])
+            for index, fingerprint in enumerate(_part_fingerprints(task))
+            if fingerprint in ready and len(task.parts) > 1 and "pdf" in task.formats
+        )
+        return replace(task, prepared=found)
+
+    def released(finished: RenderTask) -> list[RenderTask]:
+        """The waiting tasks that no longer wait (whether the part they waited for was drawn or
+        failed: then they draw it themselves and report its failure as their own)."""
+        drawing.discard(finished.fingerprint)
+        free = [task for task, needs in waiting if not needs & drawing]
+        waiting[:] = [(task, needs) for task, needs in waiting if needs & drawing]
+        return free
+
+    total, done = len(tasks), 0
+    workers = min(jobs or os.cpu_count() or 1, total)
     if workers <= 1:
-        for task in tasks:
-            result = render_task(task)
+        queue = deque(startable)
+        while queue:
+            task = queue.popleft()
+            result = render_task(prepared(task))
             done += 1
             if progress:
-                progress(task.target.describe(), done, len(tasks))
+                progress(task.target.describe(), done, total)
             yield result
+            queue.extend(released(task))
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(render_task, task): task for task in tasks}
-        for future in as_completed(futures):
-            done += 1
-            if progress:
-                progress(futures[future].target.describe(), done, len(tasks))
-            yield future.result()
+        running = {pool.submit(render_task, prepared(task)): task for task in startable}
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = running.pop(future)
+                done += 1
+                if progress:
+                    progress(task.target.describe(), done, total)
+                yield future.result()
+                for free in released(task):
+                    running[pool.submit(render_task, prepared(free))] = free
+
+
+def _part_fingerprints(task: RenderTask) -> list[str]:
+    return [_fingerprint(task.assets, (part,)) for part in task.parts]
+
+
+def _fingerprint(assets: str, parts: Sequence[str]) -> str:
+    """What a document's files depend on; a one-part document's is that of its part."""
+    return hashlib.sha256("\0".join([assets, *parts]).encode()).hexdigest()
 
 
 def _record(result: TaskResult, version_dir: Path, entries: dict, report: BuildReport) -> None:

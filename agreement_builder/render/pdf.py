@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
-from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from .pdfjoin import join_pdfs
 
 PDF_VARIANT = "pdf/a-2a"
 
@@ -78,53 +81,63 @@ class ConfinedFetcher(URLFetcher):
         return path.is_relative_to(self.root)
 
 
-def render_pdf(parts: str | Sequence[str], *, base_dir: Path) -> PdfOutput:
+def render_pdf(
+    parts: str | Sequence[str],
+    *,
+    base_dir: Path,
+    prepared: Mapping[int, bytes] | None = None,
+) -> PdfOutput:
     """Lay out the HTML document(s) (relative URLs resolve in `base_dir`) into one tagged PDF.
 
     Several parts become one PDF, each part keeping its own page numbering, and the metadata of
-    the first. A part laid out before in this process (the agreement inside every party's
-    package) is not laid out again.
+    the first. `prepared` gives, by part index, the PDF that part makes when it was written
+    before (the full agreement inside every party's package): its pages are joined in, not drawn
+    again. A part drawn earlier in this process is not drawn again either.
     """
     parts = [parts] if isinstance(parts, str) else list(parts)
-    layouts = [_layout(part, base_dir.resolve()) for part in parts]
-    first = layouts[0].document
-    if len(layouts) == 1:
-        document = first
-    else:
-        document = first.copy([page for layout in layouts for page in layout.document.pages])
+    prepared = prepared or {}
+    drawn: list[PdfOutput] = []
+    for index, part in enumerate(parts):
+        if index in prepared:
+            drawn.append(PdfOutput(prepared[index], 0, (), {}))
+        else:
+            drawn.append(_draw(part, base_dir.resolve()))
+    refused = tuple(dict.fromkeys(url for output in drawn for url in output.refused))
+    if len(drawn) == 1:
+        return PdfOutput(drawn[0].data, drawn[0].pages, refused, drawn[0].anchor_pages)
+    joined = join_pdfs([output.data for output in drawn])
+    return PdfOutput(joined.data, joined.pages, refused, joined.anchor_pages)
+
+
+_DRAWN: OrderedDict[tuple[str, Path], PdfOutput] = OrderedDict()
+_DRAWN_KEPT = 4  # a few whole documents, e.g. the agreement in each language
+
+
+def _draw(html: str, base_dir: Path) -> PdfOutput:
+    key = (hashlib.sha256(html.encode()).hexdigest(), base_dir)
+    if key in _DRAWN:
+        _DRAWN.move_to_end(key)
+        return _DRAWN[key]
+    fetcher = ConfinedFetcher(base_dir)
+    document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
+        pdf_variant=PDF_VARIANT, font_config=_fonts()
+    )
     data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_declare_pdfua)
     anchor_pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, 1):
         for anchor in page.anchors:
             anchor_pages.setdefault(anchor, number)
-    refused = tuple(dict.fromkeys(url for layout in layouts for url in layout.refused))
-    return PdfOutput(data, len(document.pages), refused, anchor_pages)
+    output = PdfOutput(data, len(document.pages), tuple(fetcher.refused), anchor_pages)
+    _DRAWN[key] = output
+    while len(_DRAWN) > _DRAWN_KEPT:
+        _DRAWN.popitem(last=False)
+    return output
 
 
-@dataclass(frozen=True)
-class _Layout:
-    document: Document
-    refused: tuple[str, ...]
-
-
-_LAYOUTS: OrderedDict[tuple[str, Path], _Layout] = OrderedDict()
-_LAYOUTS_KEPT = 4  # a few laid-out documents, e.g. the agreement in each language
-
-
-def _layout(html: str, base_dir: Path) -> _Layout:
-    key = (hashlib.sha256(html.encode()).hexdigest(), base_dir)
-    if key in _LAYOUTS:
-        _LAYOUTS.move_to_end(key)
-        return _LAYOUTS[key]
-    fetcher = ConfinedFetcher(base_dir)
-    document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
-        pdf_variant=PDF_VARIANT
-    )
-    layout = _Layout(document, tuple(fetcher.refused))
-    _LAYOUTS[key] = layout
-    while len(_LAYOUTS) > _LAYOUTS_KEPT:
-        _LAYOUTS.popitem(last=False)
-    return layout
+@cache
+def _fonts() -> FontConfiguration:
+    """One font configuration per process: the bundled fonts are loaded once, not per document."""
+    return FontConfiguration()
 
 
 def _declare_pdfua(document: object, pdf: object) -> None:
