@@ -75,10 +75,12 @@ class LocalizedText:
     def _validate(cls, value: Any) -> LocalizedText:
         if isinstance(value, LocalizedText):
             return value
+        # Surrounding white space carries no meaning (YAML's `|` adds a final newline, a
+        # spreadsheet cell may keep a trailing space): the model holds the text without it.
         if isinstance(value, str):
             if not value.strip():
                 raise PydanticCustomError("empty_text", "must not be empty")
-            return cls({}, value)
+            return cls({}, value.strip())
         if isinstance(value, dict):
             texts: dict[str, str] = {}
             for language, text in value.items():
@@ -94,7 +96,7 @@ class LocalizedText:
                         "the '{language}' text must be non-empty text",
                         {"language": language},
                     )
-                texts[language] = text
+                texts[language] = text.strip()
             if not texts:
                 raise PydanticCustomError("empty_text", "must name at least one language")
             return cls(texts)
