@@ -19,23 +19,25 @@ def join_parts(parts: Sequence[str]) -> str:
     if len(parts) == 1:
         return parts[0]
     documents = [lxml.html.document_fromstring(part) for part in parts]
+    # Each part's body content, taken before the first part's body is emptied to hold them all.
+    contents = [list(document.find("body")) for document in documents]
     joined = documents[0]
     body = joined.find("body")
-    for child in list(body):
+    for child in contents[0]:
         body.remove(child)
     running: dict[str, object] = {}
-    for document in documents:
-        for element in document.find("body"):
+    for elements in contents:
+        for element in elements:
             kind = element.get("class", "") if element.tag in ("header", "footer") else ""
             if kind in RUNNING:
                 running.setdefault(kind, element)
     for kind in RUNNING:
         if kind in running:
             body.append(running[kind])
-    for index, document in enumerate(documents):
+    for index, elements in enumerate(contents):
         if index:
             body.append(lxml.html.fromstring('<hr class="page-break">'))
-        for element in list(document.find("body")):
+        for element in elements:
             if element.tag in ("header", "footer") and element.get("class", "") in RUNNING:
                 continue
             body.append(element)
