@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -54,6 +56,7 @@ class Format:
     italic: bool = False
     small: bool = False
     link: str | None = None  # an anchor inside the document
+    lang: str | None = None  # a passage marked with `lang` inside a paragraph
 
 
 def render_docx(
@@ -96,6 +99,7 @@ class _Writer:
         self.warnings: list[str] = []
         self.page_numbers = page_numbers
         self.language = root.get("lang") or "fi"
+        self.scope = self.language  # the language of the block being written
         self.meta = _metadata(root)
         if reference is None:
             self.doc = docx.Document()
@@ -130,7 +134,21 @@ class _Writer:
         if _text(body):
             raise DocxWriterError(f"text directly in <body>: {_text(body)[:40]!r}")
 
+    @contextmanager
+    def in_language_of(self, element: HtmlElement) -> Iterator[None]:
+        """Inside an element marked with `lang`, runs carry that language."""
+        outer = self.scope
+        self.scope = element.get("lang") or outer
+        try:
+            yield
+        finally:
+            self.scope = outer
+
     def block(self, element: HtmlElement, flow: _Flow) -> None:
+        with self.in_language_of(element):
+            self._block(element, flow)
+
+    def _block(self, element: HtmlElement, flow: _Flow) -> None:
         tag, classes = element.tag, _classes(element)
         unknown = classes - CLASSES.get(tag, set()) if tag != "table" else set()
         if tag not in BLOCKS or unknown:
@@ -225,9 +243,10 @@ class _Writer:
                 if child in nested:
                     break
                 own.extend([child, child.tail or ""])
-            self.inline_items(paragraph, own, Format())
-            for sub in nested:
-                self.list(sub, flow, level=2)
+            with self.in_language_of(item):
+                self.inline_items(paragraph, own, Format())
+                for sub in nested:
+                    self.list(sub, flow, level=2)
 
     # --- tables ---------------------------------------------------------------------------
     def table(self, element: HtmlElement, flow: _Flow) -> None:
@@ -272,7 +291,8 @@ class _Writer:
             for cell, source, width in zip(row.cells, cells, widths, strict=True):
                 cell.width = Emu(int(self.text_width * width / total))
                 fmt = Format(bold=source.tag == "th")
-                self.cell(source, cell, fmt)
+                with self.in_language_of(source):
+                    self.cell(source, cell, fmt)
 
     def cell(self, source: HtmlElement, cell: _Cell, fmt: Format) -> None:
         if source.get("colspan") or source.get("rowspan"):
@@ -375,15 +395,15 @@ class _Writer:
         if tag == "br" or classes & {"page-number", "page-count"}:
             out.append(item)
             return
+        if item.get("lang"):
+            fmt = replace(fmt, lang=item.get("lang"))
         if tag in ("strong", "b"):
-            fmt = Format(True, fmt.italic, fmt.small, fmt.link)
+            fmt = replace(fmt, bold=True)
         elif tag in ("em", "i"):
-            fmt = Format(fmt.bold, True, fmt.small, fmt.link)
+            fmt = replace(fmt, italic=True)
         elif tag == "a":
             href = item.get("href", "")
-            fmt = Format(
-                fmt.bold, fmt.italic, fmt.small, href[1:] if href.startswith("#") else None
-            )
+            fmt = replace(fmt, link=href[1:] if href.startswith("#") else None)
         for child in [item.text or "", *_children_with_tails(item)]:
             self._flatten(child, fmt, out)
 
@@ -399,6 +419,7 @@ class _Writer:
             run.italic = True
         if fmt.small:
             run.font.size = SMALL
+        ooxml.set_run_language(run, fmt.lang or self.scope)
         return run
 
     # --- the file -------------------------------------------------------------------------

@@ -25,7 +25,15 @@ FONT = "Arial"  # Liberation Sans, the PDF's font, is metrically identical to it
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 RULE = "9FB3C8"
 TABLE_STYLE = "Agreement Table"
-LOCALES = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
+# Word's language tags: Finnish, Finland-Swedish, the Sámi languages of Finland, English.
+LOCALES = {
+    "fi": "fi-FI",
+    "sv": "sv-FI",
+    "se": "se-FI",
+    "smn": "smn-FI",
+    "sms": "sms-FI",
+    "en": "en-GB",
+}
 
 # Styles the writer uses: (name as Word shows it, name stored in styles.xml, warn if missing).
 # A reference DOCX that lacks a style people see and choose gets a plain one and a warning; styles
@@ -194,10 +202,30 @@ def set_font(rpr: OxmlElement, name: str) -> None:
 
 
 def set_language(document: Document, language: str) -> None:
-    """The document's language on its default run properties, for spelling and screen readers."""
+    """The document's language on its default run properties, for spelling and screen readers.
+
+    A style of a reference DOCX that names its own language (its template's, not this
+    document's) gets the document's, so that no style overrides the default with another one.
+    """
     locale = LOCALES.get(language, language)
-    _set(_default_rpr(document), "w:lang", val=locale, eastAsia=locale, bidi=locale)
-    _set(style(document, "Normal").element.get_or_add_rPr(), "w:lang", val=locale)
+    _set_lang(_default_rpr(document), val=locale, eastAsia=locale, bidi=locale)
+    _set_lang(style(document, "Normal").element.get_or_add_rPr(), val=locale)
+    for lang in document.styles.element.iterfind(f"{qn('w:style')}/{qn('w:rPr')}/{qn('w:lang')}"):
+        lang.set(qn("w:val"), locale)
+
+
+def set_run_language(run: Run, language: str) -> None:
+    """A run's own language (`w:lang`): what Word's spell-checker and screen readers use first."""
+    _set_lang(run._r.get_or_add_rPr(), val=LOCALES.get(language, language))
+
+
+def _set_lang(rpr: OxmlElement, **attrs: str) -> None:
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    for key, value in attrs.items():
+        lang.set(qn(f"w:{key}"), value)
 
 
 def _default_rpr(document: Document) -> OxmlElement:

@@ -230,3 +230,61 @@ def test_libreoffice_opens_the_sample(tmp_path: Path) -> None:
     result = soffice_to_pdf(path, tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "sample.pdf").stat().st_size > 5_000
+
+
+LANGUAGES = """<!DOCTYPE html>
+<html lang="fi"><head><meta charset="utf-8"><title>Kielet</title></head><body>
+<section>
+  <h1 class="title"><span lang="sv">Korsholms kommun</span><br>Mustasaaren kunta</h1>
+  <p>Liite: <span lang="sv">Samarbetsavtal <strong>2026–2029</strong></span> (ruotsiksi)</p>
+  <p lang="sv">Bilagan på svenska.</p>
+  <ul><li lang="smn">Aanaar kieldâ</li><li>Inarin kunta</li></ul>
+  <table><tbody><tr><th scope="row">Nimi</th><td lang="se">Anára gielda</td></tr></tbody></table>
+</section>
+</body></html>
+"""
+
+
+def run_languages(document) -> list[tuple[str, str]]:
+    """(text, w:lang) of every run with text in the body, in order."""
+    found = []
+    for run in document.element.body.iter(qn("w:r")):
+        text = "".join(t.text or "" for t in run.iter(qn("w:t")))
+        if text:
+            lang = run.find(f"{qn('w:rPr')}/{qn('w:lang')}")
+            found.append((text, lang.get(qn("w:val")) if lang is not None else None))
+    return found
+
+
+def test_every_run_carries_its_language_and_marked_passages_theirs() -> None:
+    document = open_docx(io.BytesIO(render_docx(LANGUAGES).data))
+    assert run_languages(document) == [
+        ("Korsholms kommun", "sv-FI"),
+        ("Mustasaaren kunta", "fi-FI"),
+        ("Liite: ", "fi-FI"),
+        ("Samarbetsavtal ", "sv-FI"),
+        ("2026–2029", "sv-FI"),
+        (" (ruotsiksi)", "fi-FI"),
+        ("Bilagan på svenska.", "sv-FI"),
+        ("Aanaar kieldâ", "smn-FI"),
+        ("Inarin kunta", "fi-FI"),
+        ("Nimi", "fi-FI"),
+        ("Anára gielda", "se-FI"),
+    ]
+    # The passage is bold and Swedish at once: formatting and language combine.
+    [bold] = [r for r in document.paragraphs[1].runs if r.text == "2026–2029"]
+    assert bold.bold
+
+
+def test_a_reference_docx_style_language_gives_way_to_the_documents(tmp_path: Path) -> None:
+    """A municipality's Word template in English must not make a Finnish document English."""
+    reference = open_docx()
+    heading = reference.styles["Heading 1"].element.get_or_add_rPr()
+    lang = heading.makeelement(qn("w:lang"), {qn("w:val"): "en-US"})
+    heading.append(lang)
+    path = tmp_path / "reference.docx"
+    reference.save(str(path))
+    document = open_docx(io.BytesIO(render_docx(SAMPLE, reference_docx=path).data))
+    styles = document.styles.element
+    langs = {e.get(qn("w:val")) for e in styles.iter(qn("w:lang")) if e.get(qn("w:val"))}
+    assert langs == {"fi-FI"}
