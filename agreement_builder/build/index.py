@@ -15,21 +15,19 @@ def write_index(
     version_dir: Path, doc: DocumentContext, entries: dict[str, dict], templates_dir: Path
 ) -> None:
     """List every document, grouped by party (the agreement first), with links, sizes, pages."""
-    names = {p.id: p.name for p in doc.parties}
     groups: dict[str | None, list[dict]] = {}
     for name, entry in entries.items():
         groups.setdefault(entry["party"], []).append({"path": name, **entry})
-    parties = [(None, doc.t("index_agreement"))] + [
-        (party_id, names[party_id]) for party_id in names if party_id in groups
-    ]
+    # The agreement's own documents first (no party), then each party's, in workbook order.
+    parties = [None, *(party for party in doc.parties if party.id in groups)]
     html = (
         environment(templates_dir)
         .get_template("index.html.j2")
         .render(
             doc=doc,
             t=doc.t,
-            groups=[(label, groups.get(party_id, [])) for party_id, label in parties],
-            size=_size,
+            groups=[(party, groups.get(party.id if party else None, [])) for party in parties],
+            size=lambda size: _size(doc, size),
         )
     )
     path = version_dir / INDEX
@@ -38,5 +36,8 @@ def write_index(
         write_atomic(path, data)
 
 
-def _size(size: int) -> str:
-    return f"{size / 1024:.0f} kB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+def _size(doc: DocumentContext, size: int) -> str:
+    """`412 kB`, `1,2 MB`: numbers written as the index's language writes them."""
+    if size < 1024 * 1024:
+        return f"{doc.t.number(size / 1024)} kB"
+    return f"{doc.t.number(size / 1024 / 1024, 1)} MB"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..document.context import DocumentContext
-from ..workbook.model import Municipality, Workbook
+from ..document.context import DocumentContext, party_languages
+from ..workbook.model import Workbook
 
 FORMATS = ("pdf", "docx")
 AGREEMENT = ("agreement.html.j2",)
@@ -37,17 +37,6 @@ def file_stem(workbook: Workbook, language: str, draft_mark: str, *what: str) ->
         pieces.append(draft_mark)
     pieces.append(language)
     return "_".join(pieces)
-
-
-def party_languages(workbook: Workbook, party_id: str) -> tuple[str, ...]:
-    """A municipality gets its documents in each of its languages, the main one first; the area
-    in the agreement's languages; another party in the agreement's main language."""
-    if party_id == workbook.wellbeing_area.id:
-        return tuple(workbook.agreement.languages)
-    for municipality in workbook.municipalities:
-        if municipality.id == party_id and isinstance(municipality, Municipality):
-            return tuple(municipality.languages)
-    return (workbook.agreement.languages[0],)
 
 
 def plan(

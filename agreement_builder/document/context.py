@@ -23,6 +23,17 @@ from ..workbook.model import (
 from .i18n import Catalog, load_catalog
 from .text import Block, blocks
 
+# Sámi forms of a name (Enontekiö, Inari, Sodankylä, Utsjoki) are shown after the official ones.
+SAMI = ("se", "smn", "sms")
+
+
+@dataclass(frozen=True)
+class NameView:
+    """A name in one language; a template marks it with `lang` when that is not the document's."""
+
+    language: str
+    text: str
+
 
 @dataclass(frozen=True)
 class ContactView:
@@ -51,7 +62,10 @@ class PartyView:
     address: str
     contact: ContactView | None
     decision: DecisionView | None
-    languages: tuple[str, ...]
+    languages: tuple[str, ...]  # the languages of its own documents, main one first
+    # Its names as its own cover shows them: each of its languages (main first) and Sámi forms;
+    # only the document's language when the party does not use that language itself.
+    names: tuple[NameView, ...]
 
 
 @dataclass(frozen=True)
@@ -147,6 +161,7 @@ class DocumentContext:
     language: str
     t: Catalog
     title: str
+    titles: dict[str, str]  # the agreement's title in each of its languages
     subject: str
     author: str
     keywords: str
@@ -182,6 +197,17 @@ class DocumentContext:
 
 def anchor(prefix: str, item_id: str) -> str:
     return f"{prefix}-{item_id}".lower().replace(".", "-")
+
+
+def party_languages(workbook: Workbook, party_id: str) -> tuple[str, ...]:
+    """The languages of a party's own documents, main one first: a municipality's official
+    languages; the area's are the agreement's; another party's the agreement's main one."""
+    if party_id == workbook.wellbeing_area.id:
+        return tuple(workbook.agreement.languages)
+    for municipality in workbook.municipalities:
+        if municipality.id == party_id:
+            return tuple(municipality.languages)
+    return (workbook.agreement.languages[0],)
 
 
 def concerned_municipalities(measure: Measure, workbook: Workbook) -> set[str]:
@@ -246,8 +272,22 @@ class _Builder:
             address=party.address or "",
             contact=self.contact(party.contact),
             decision=decision,
-            languages=tuple(party.languages) if isinstance(party, Municipality) else (),
+            languages=party_languages(self.wb, party.id),
+            names=self.names_of(party),
         )
+
+    def names_of(self, party: Party) -> tuple[NameView, ...]:
+        languages = party_languages(self.wb, party.id)
+        if self.lang not in languages:
+            return (NameView(self.lang, self.text(party.name)),)
+        name = party.name
+        sami = tuple(s for s in SAMI if name.plain is None and s in name.texts)
+        shown: list[NameView] = []
+        for language in (*languages, *sami):
+            text = name.get(language)
+            if all(text != n.text for n in shown):
+                shown.append(NameView(language, text))
+        return tuple(shown)
 
     def party_name(self, party_id: str) -> str:
         if party_id == ALL_MUNICIPALITIES:
@@ -372,6 +412,7 @@ def build_context(workbook: Workbook, language: str, messages_dir: Path) -> Docu
         language=language,
         t=t,
         title=title,
+        titles={language: agreement.title.get(language) for language in agreement.languages},
         subject=t("subject", area=area.name, period=period),
         author=preparer.name if preparer else area.name,
         keywords=", ".join(

@@ -8,6 +8,15 @@ from .context import Concern, DocumentContext, GoalView, PartyView
 
 
 @dataclass(frozen=True)
+class LanguageVersion:
+    """One language version of the party's package, as its agenda item lists the attachments."""
+
+    language: str
+    title: str  # the agreement's title in that language
+    language_name: str  # `ruotsiksi` / `på finska`, in the document's language
+
+
+@dataclass(frozen=True)
 class GoalConcerns:
     goal: GoalView
     concerns: tuple[Concern, ...]
@@ -21,6 +30,9 @@ class PartyDocument:
     lead: int  # how many measures the party leads
     participant: int  # how many others it takes part in
     measure_ids: tuple[str, ...]
+    # The package in each of the party's languages, main one first: a bilingual council's
+    # attachments exist in both (Language Act 423/2003, section 29).
+    versions: tuple[LanguageVersion, ...]
 
 
 def party_document(doc: DocumentContext, party_id: str) -> PartyDocument:
@@ -39,4 +51,8 @@ def party_document(doc: DocumentContext, party_id: str) -> PartyDocument:
         lead=sum(c.role == "lead" for c in concerns),
         participant=sum(c.role == "participant" for c in concerns),
         measure_ids=tuple(c.measure.id for c in concerns),
+        versions=tuple(
+            LanguageVersion(language, doc.titles[language], doc.t(f"language_name.{language}"))
+            for language in party.languages
+        ),
     )

@@ -13,18 +13,20 @@ CATALOGS = {
     path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
     for path in sorted((TEMPLATES / "messages").glob("*.yaml"))
 }
-LABEL = re.compile(r"""\bt\(\s*["']([\w.-]+)["']""")
+LABEL = re.compile(r"""\bt(?:\.count)?\(\s*["']([\w.-]+)["']""")
+COUNTED = re.compile(r"""\bt\.count\(\s*["']([\w.-]+)["']""")
 
 
-def used_labels() -> set[str]:
+def used_labels(pattern: re.Pattern[str] = LABEL) -> set[str]:
     labels: set[str] = set()
     for template in TEMPLATES.rglob("*.j2"):
-        labels |= set(LABEL.findall(template.read_text(encoding="utf-8")))
+        labels |= set(pattern.findall(template.read_text(encoding="utf-8")))
     return labels
 
 
 def test_the_scan_finds_the_labels() -> None:
     assert {"contents", "goal_heading", "agenda_proposal_board", "index_kind."} <= used_labels()
+    assert {"count_measures", "count_lead"} <= used_labels(COUNTED)
 
 
 @pytest.mark.parametrize("language", sorted(CATALOGS))
@@ -33,7 +35,10 @@ def test_every_used_label_is_in_the_catalog(language: str) -> None:
     # A label built in the template (`t("index_kind." ~ kind)`) needs one entry per kind.
     prefixes = {label for label in used_labels() if label.endswith(".")}
     for prefix in prefixes:
-        kinds = {"agreement", "package", "agenda-item"} if prefix == "index_kind." else set()
+        kinds = {
+            "index_kind.": {"agreement", "package", "agenda-item"},
+            "language_name.": set(CATALOGS),  # every language a document can be in
+        }[prefix]
         assert {prefix + kind for kind in kinds} <= catalog
     missing = sorted(used_labels() - prefixes - catalog)
     assert not missing, f"{language}.yaml lacks {missing}"
@@ -44,3 +49,16 @@ def test_the_catalogs_have_the_same_labels() -> None:
     # board.<approver> maps a body's name in that language, so those keys differ by design.
     shared = [{k for k in c if not k.startswith("board.")} for c in CATALOGS.values()]
     assert all(labels == shared[0] for labels in shared)
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGS))
+def test_counted_labels_have_plural_forms_and_the_others_are_text(language: str) -> None:
+    catalog = CATALOGS[language]
+    counted = used_labels(COUNTED)
+    for label in counted:
+        forms = catalog[label]
+        assert isinstance(forms, dict) and {"one", "other"} <= set(forms), (language, label)
+        assert all("{n}" in form for form in forms.values()), (language, label)
+    for label in used_labels() - counted:
+        if not label.endswith("."):
+            assert isinstance(catalog[label], str), (language, label)

@@ -8,9 +8,10 @@ import pytest
 
 from agreement_builder.document.context import build_context
 from agreement_builder.document.i18n import MissingMessage, load_catalog
+from agreement_builder.document.party import party_document
 from agreement_builder.document.text import Block, blocks
 from agreement_builder.workbook.validate import load_workbook
-from tests.conftest import FIXTURES, TEMPLATES
+from tests.conftest import FIXTURES, ROOT, TEMPLATES
 
 MESSAGES = TEMPLATES / "messages"
 
@@ -110,3 +111,74 @@ def test_minimal_fixture_context_builds() -> None:
     doc = build_context(load_workbook(FIXTURES / "minimal.yaml"), "fi", MESSAGES)
     assert doc.title == "Testialueen yhteistyösopimus"
     assert [p.id for p in doc.parties] == ["alue", "ranua", "rovaniemi"]
+
+
+BILINGUAL = FIXTURES / "bilingual.yaml"
+
+
+def names(party) -> list[tuple[str, str]]:
+    return [(n.language, n.text) for n in party.names]
+
+
+def test_a_party_shows_its_names_in_its_own_languages_main_one_first() -> None:
+    workbook = load_workbook(BILINGUAL)
+    for language in ("sv", "fi"):
+        doc = build_context(workbook, language, MESSAGES)
+        party = {p.id: p for p in doc.parties}
+        # Swedish-majority: the Swedish name first, in the Finnish document too.
+        assert names(party["narpes"]) == [("sv", "Närpes stad"), ("fi", "Närpiön kaupunki")]
+        assert names(party["vaasa"]) == [("fi", "Vaasan kaupunki"), ("sv", "Vasa stad")]
+        assert names(party["omrade"])[0] == ("sv", "Testområdets välfärdsområde")
+        assert party["korsnas"].languages == ("sv",)
+        # A party that does not use the document's language is named only in it.
+        assert names(party["forbund"]) == [(language, party["forbund"].name)]
+    fi = {p.id: p for p in build_context(workbook, "fi", MESSAGES).parties}
+    sv = {p.id: p for p in build_context(workbook, "sv", MESSAGES).parties}
+    assert names(fi["laihia"]) == [("fi", "Laihian kunta")]
+    assert names(sv["laihia"]) == [("sv", "Laihela kommun")]
+    assert names(fi["korsnas"]) == [("fi", "Korsnäsin kunta")]
+    assert (fi["narpes"].name, sv["narpes"].name) == ("Närpiön kaupunki", "Närpes stad")
+    assert (fi["narpes"].approver, sv["narpes"].approver) == (
+        "kaupunginvaltuusto",
+        "stadsfullmäktige",
+    )
+
+
+def test_sami_names_follow_the_official_ones() -> None:
+    workbook = load_workbook(ROOT / "workbooks" / "lappi.yaml")
+    inari = next(p for p in build_context(workbook, "fi", MESSAGES).parties if p.id == "inari")
+    assert names(inari) == [
+        ("fi", "Inarin kunta"),
+        ("se", "Anára gielda"),
+        ("smn", "Aanaar kieldâ"),
+    ]
+
+
+def test_an_agenda_item_lists_the_package_in_each_of_the_partys_languages() -> None:
+    workbook = load_workbook(BILINGUAL)
+    doc = build_context(workbook, "fi", MESSAGES)
+    versions = party_document(doc, "narpes").versions
+    assert [(v.language, v.title, v.language_name) for v in versions] == [
+        ("sv", "Testområdets samarbetsavtal", "ruotsiksi"),
+        ("fi", "Testialueen yhteistyösopimus", "suomeksi"),
+    ]
+    assert [v.language for v in party_document(doc, "laihia").versions] == ["fi"]
+
+
+def test_counts_take_the_plural_the_number_needs() -> None:
+    sv, fi = load_catalog(MESSAGES, "sv"), load_catalog(MESSAGES, "fi")
+    assert [sv.count("count_measures", n) for n in (1, 7)] == ["1 åtgärd", "7 åtgärder"]
+    assert [fi.count("count_goals", n) for n in (1, 6)] == [
+        "1 yhteinen tavoite",
+        "6 yhteistä tavoitetta",
+    ]
+    assert sv.count("count_municipalities", 1234) == "1\xa0234 kommuner"  # grouped as in sv-FI
+    assert (fi.number(1.25, 1), sv.number(1536.4)) == ("1,2", "1\xa0536")
+    with pytest.raises(TypeError, match="counted"):
+        sv("count_measures")
+
+
+def test_swedish_dates_come_from_babel() -> None:
+    doc = build_context(load_workbook(BILINGUAL), "sv", MESSAGES)
+    assert (doc.date, doc.long_date) == ("11.12.2026", "11 december 2026")
+    assert doc.status_mark == "UTKAST"
