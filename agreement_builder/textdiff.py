@@ -1,0 +1,73 @@
+"""Word-level differences between two texts, shared by the change report and the tracked-changes
+DOCX. Generic: it knows words and whitespace, nothing of agreements or documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+# A word (letters or digits, with inner hyphens, apostrophes, dots, commas, colons or slashes:
+# `0.3`, `20.11.2026`, `T1.2`, `1,5`), a run of whitespace, or one other character. `2027–2028`
+# is three tokens, so a changed year is one changed word.
+_TOKEN = re.compile(r"\w+(?:[-'’.,:/]\w+)*|\s+|[^\w\s]")
+
+Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2)
+
+
+def tokens(text: str) -> list[str]:
+    """`text` as words, whitespace runs and single other characters; joined, they are `text`."""
+    return _TOKEN.findall(text)
+
+
+def opcodes(old: Sequence[str], new: Sequence[str]) -> list[Opcode]:
+    """difflib opcodes over token lists, with a lone space between two changes taken into the
+    change, so that `a b` → `x y` reads as one replaced phrase rather than two words."""
+    raw = SequenceMatcher(None, list(old), list(new), autojunk=False).get_opcodes()
+    merged: list[Opcode] = []
+    for index, op in enumerate(raw):
+        tag, i1, i2, j1, j2 = op
+        between_changes = 0 < index < len(raw) - 1
+        if tag == "equal" and between_changes and _is_glue(old[i1:i2]):
+            tag = "replace"
+        if merged and tag != "equal" and merged[-1][0] != "equal":
+            _, a1, _, b1, _ = merged[-1]
+            merged[-1] = ("replace", a1, i2, b1, j2)
+        else:
+            merged.append((tag, i1, i2, j1, j2))
+    return [
+        ("delete" if j1 == j2 else "insert" if i1 == i2 else tag, i1, i2, j1, j2)
+        if tag == "replace"
+        else (tag, i1, i2, j1, j2)
+        for tag, i1, i2, j1, j2 in merged
+    ]
+
+
+def _is_glue(pieces: Sequence[str]) -> bool:
+    return len(pieces) == 1 and not pieces[0].strip()
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """`old` → `new` as segments: ("=", same), ("-", only in old), ("+", only in new)."""
+    a, b = tokens(old), tokens(new)
+    segments: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
+        if tag == "equal":
+            segments.append(("=", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            segments.append(("+", "".join(b[j1:j2])))
+    return segments
+
+
+def similarity(old: str, new: str) -> float:
+    """How alike two texts are, word by word: 1.0 equal, 0.0 nothing in common."""
+    if old == new:
+        return 1.0
+    a, b = tokens(old), tokens(new)
+    if not a or not b:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
