@@ -1,0 +1,245 @@
+"""The spreadsheet form of a workbook: its sheets, columns and Finnish headers.
+
+Both the reader (xlsx_read.py) and the writer (xlsx_write.py) follow these tables, so the two
+cannot drift apart. A localized text has one column per language, headed `Nimi (fi)`,
+`Nimi (sv)`, …, and a column headed plain `Nimi` for text that serves every language (the plain
+string of a one-language agreement). A list of ids is one cell, the ids separated by commas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from .model import TEXT_LANGUAGES
+
+
+class Kind(Enum):
+    """How a column's cells become data, and back."""
+
+    TEXT = "text"  # a string; a number typed in it is taken as its text
+    CODE = "code"  # a municipality code; a number 47 is the code "047"
+    DATE = "date"  # a date cell, or ISO text YYYY-MM-DD
+    LIST = "list"  # ids separated by commas
+    LEAD = "lead"  # the first item of a list (the lead party)
+    REST = "rest"  # the other items of the list that LEAD starts
+    LOCALIZED = "localized"  # one column per language
+    NUMBER = "number"  # text that is often a number (baseline, target, section)
+
+
+class Choices(Enum):
+    """The drop-down list a column offers."""
+
+    NONE = ""
+    PARTY = "party"
+    THEME = "theme"
+    GOAL = "goal"
+    LANGUAGES = "languages"
+    STATUS = "status"
+    ROLE = "role"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: tuple[str, ...]  # where the value goes in the row's mapping, e.g. ("contact", "name")
+    kind: Kind = Kind.TEXT
+    width: int = 16
+    choices: Choices = Choices.NONE
+    many: bool = False  # the cell may hold several choices separated by commas
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    # A form sheet holds one record, a field per row (label in column A, value in B);
+    # the other sheets hold a record per row, with the headers in row 1.
+    form: bool = False
+
+
+# The first column of a party row says which of the format's lists the party goes in.
+ROLE_HEADER = "Laji"
+ROLES = {"hyvinvointialue": "wellbeing_area", "kunta": "municipalities", "muu": "other_parties"}
+# Indicators and measures name their goal in their first column.
+GOAL_HEADER = "Tavoite"
+FORM_HEADERS = ("Tieto", "Arvo")
+
+AGREEMENT = Sheet(
+    "Sopimus",
+    (
+        Column("Muoto", ("format",)),
+        Column("Tunnus", ("agreement", "id")),
+        Column("Otsikko", ("agreement", "title"), Kind.LOCALIZED),
+        Column("Kielet", ("agreement", "languages"), Kind.LIST, choices=Choices.LANGUAGES),
+        Column("Kausi alkaa", ("agreement", "period", "start"), Kind.DATE),
+        Column("Kausi päättyy", ("agreement", "period", "end"), Kind.DATE),
+        Column("Versio", ("agreement", "version")),
+        Column("Tila", ("agreement", "status"), choices=Choices.STATUS),
+        Column("Päivämäärä", ("agreement", "date"), Kind.DATE),
+        Column("Diaarinumero", ("agreement", "diary_number")),
+        Column("Valmistelija", ("agreement", "preparer", "name")),
+        Column("Valmistelijan nimike", ("agreement", "preparer", "title"), Kind.LOCALIZED),
+        Column("Valmistelijan sähköposti", ("agreement", "preparer", "email")),
+        Column("Valmistelijan puhelin", ("agreement", "preparer", "phone")),
+        Column("Tarkoitus", ("agreement", "purpose"), Kind.LOCALIZED),
+        Column("Seuranta", ("monitoring", "text"), Kind.LOCALIZED),
+    ),
+    required=True,
+    form=True,
+)
+
+PARTIES = Sheet(
+    "Osapuolet",
+    (
+        Column(ROLE_HEADER, ("role",), width=16, choices=Choices.ROLE),
+        Column("Tunnus", ("id",), width=20),
+        Column("Kuntakoodi", ("code",), Kind.CODE, width=11),
+        Column("Nimi", ("name",), Kind.LOCALIZED, width=30),
+        Column("Kielet", ("languages",), Kind.LIST, width=9, choices=Choices.LANGUAGES),
+        Column("Hyväksyjä", ("approver",), Kind.LOCALIZED, width=22),
+        Column("Y-tunnus", ("business_id",), width=11),
+        Column("Osoite", ("address",), width=28),
+        Column("Vastuuhenkilö", ("contact", "name"), width=22),
+        Column("Vastuuhenkilön nimike", ("contact", "title"), Kind.LOCALIZED, width=24),
+        Column("Vastuuhenkilön sähköposti", ("contact", "email"), width=28),
+        Column("Vastuuhenkilön puhelin", ("contact", "phone"), width=15),
+        Column("Päättänyt toimielin", ("decision", "body"), Kind.LOCALIZED, width=22),
+        Column("Päätöksen päivämäärä", ("decision", "date"), Kind.DATE, width=12),
+        Column("Päätöksen pykälä", ("decision", "section"), Kind.NUMBER, width=9),
+        Column("Päätöksen diaarinumero", ("decision", "diary_number"), width=18),
+    ),
+    required=True,
+)
+
+THEMES = Sheet(
+    "Teemat",
+    (
+        Column("Tunnus", ("id",), width=18),
+        Column("Otsikko", ("title",), Kind.LOCALIZED, width=45),
+    ),
+)
+
+GOALS = Sheet(
+    "Tavoitteet",
+    (
+        Column("Tunnus", ("id",), width=9),
+        Column("Teema", ("theme",), width=16, choices=Choices.THEME),
+        Column("Otsikko", ("title",), Kind.LOCALIZED, width=40),
+        Column("Kuvaus", ("description",), Kind.LOCALIZED, width=70),
+    ),
+    required=True,
+)
+
+INDICATORS = Sheet(
+    "Mittarit",
+    (
+        Column(GOAL_HEADER, ("goal",), width=9, choices=Choices.GOAL),
+        Column("Tunnus", ("id",), width=10),
+        Column("Nimi", ("name",), Kind.LOCALIZED, width=45),
+        Column("Lähtötaso", ("baseline",), Kind.NUMBER, width=14),
+        Column("Tavoitetaso", ("target",), Kind.NUMBER, width=14),
+        Column("Lähde", ("source",), width=24),
+    ),
+)
+
+MEASURES = Sheet(
+    "Toimenpiteet",
+    (
+        Column(GOAL_HEADER, ("goal",), width=9, choices=Choices.GOAL),
+        Column("Tunnus", ("id",), width=9),
+        Column("Toimenpide", ("text",), Kind.LOCALIZED, width=60),
+        Column("Päävastuutaho", ("responsible",), Kind.LEAD, width=18, choices=Choices.PARTY),
+        Column(
+            "Muut vastuutahot",
+            ("responsible",),
+            Kind.REST,
+            width=28,
+            choices=Choices.PARTY,
+            many=True,
+        ),
+        Column("Aikataulu", ("schedule",), Kind.NUMBER, width=14),
+        Column("Mittarit", ("indicators",), Kind.LIST, width=14),
+        Column(
+            "Koskee kuntia",
+            ("municipalities",),
+            Kind.LIST,
+            width=20,
+            choices=Choices.PARTY,
+            many=True,
+        ),
+    ),
+    required=True,
+)
+
+FORUMS = Sheet(
+    "Foorumit",
+    (
+        Column("Tunnus", ("id",), width=18),
+        Column("Nimi", ("name",), Kind.LOCALIZED, width=30),
+        Column("Jäsenet", ("members",), Kind.LOCALIZED, width=45),
+        Column("Kokoontuu", ("meets",), Kind.LOCALIZED, width=22),
+        Column("Tehtävät", ("tasks",), Kind.LOCALIZED, width=55),
+    ),
+)
+
+REPORTS = Sheet(
+    "Seuranta",
+    (
+        Column("Ajankohta", ("when",), Kind.LOCALIZED, width=24),
+        Column("Raportti", ("what",), Kind.LOCALIZED, width=50),
+        Column(
+            "Vastuutahot", ("responsible",), Kind.LIST, width=24, choices=Choices.PARTY, many=True
+        ),
+    ),
+)
+
+SECTIONS = Sheet(
+    "Osiot",
+    (
+        Column("Tunnus", ("id",), width=18),
+        Column("Otsikko", ("title",), Kind.LOCALIZED, width=40),
+        Column("Teksti", ("body",), Kind.LOCALIZED, width=80),
+    ),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    AGREEMENT,
+    PARTIES,
+    THEMES,
+    GOALS,
+    INDICATORS,
+    MEASURES,
+    FORUMS,
+    REPORTS,
+    SECTIONS,
+)
+# Where each top-level key of the format lives, for problems about a whole list.
+SHEET_OF = {
+    "format": AGREEMENT,
+    "agreement": AGREEMENT,
+    "monitoring": AGREEMENT,
+    "wellbeing_area": PARTIES,
+    "municipalities": PARTIES,
+    "other_parties": PARTIES,
+    "themes": THEMES,
+    "goals": GOALS,
+    "forums": FORUMS,
+    "sections": SECTIONS,
+}
+
+
+def language_header(header: str, language: str | None) -> str:
+    """`Nimi (sv)` for a language's column, `Nimi` for text that serves every language."""
+    return f"{header} ({language})" if language else header
+
+
+def parse_header(text: str) -> tuple[str, str | None]:
+    """`Nimi (sv)` → (`Nimi`, `sv`); `Nimi` → (`Nimi`, None)."""
+    text = " ".join(text.split())
+    if text.endswith(")") and " (" in text:
+        base, _, language = text[:-1].rpartition(" (")
+        if language in TEXT_LANGUAGES:
+            return base, language
+    return text, None

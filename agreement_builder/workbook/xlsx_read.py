@@ -1,0 +1,563 @@
+"""Reading a spreadsheet workbook (XLSX) into the same plain data a YAML workbook gives.
+
+The data then goes through the very same validation; only the source differs: it knows the
+cell and column header of every value, so that problems read `Toimenpiteet!C14: ...`.
+
+Office software saves values its own way, and the reader takes them as a person meant them:
+surrounding spaces are dropped, empty rows skipped, a date cell is a date, a number typed in a
+text column is its text (`2027`, a percentage cell `0.25` is `25 %`), and a municipality code
+typed as the number 47 is the code "047" (a code is always three digits, and spreadsheets drop
+leading zeros).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .load import Loaded, Source
+from .problems import Loc, Problem, WorkbookError, cell_name, did_you_mean, one_of
+from .sheets import (
+    FORM_HEADERS,
+    GOAL_HEADER,
+    ROLE_HEADER,
+    ROLES,
+    SHEET_OF,
+    SHEETS,
+    Column,
+    Kind,
+    Sheet,
+    language_header,
+    parse_header,
+)
+
+MAX_BYTES = 8 * 1024 * 1024
+# What the file may unpack to: a workbook's sheets take a few hundred kilobytes.
+MAX_UNPACKED = 100 * 1024 * 1024
+_LIST_SEPARATORS = (";", "\n")
+
+
+@dataclass(frozen=True)
+class Cell:
+    sheet: str
+    number: int  # the sheet's position among SHEETS, for sorting
+    row: int  # 0: the sheet as a whole
+    column: int
+    header: str | None  # the column's header; None where the cell stands for a whole row
+
+
+@dataclass
+class SheetSource(Source):
+    """Where each value of a spreadsheet workbook stands: its cell and column header."""
+
+    cells: dict[Loc, Cell] = field(default_factory=dict)
+
+    def _cell(self, loc: Loc) -> Cell | None:
+        while loc not in self.cells and loc:
+            loc = loc[:-1]
+        return self.cells.get(loc)
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False, todo: bool = False) -> Problem:
+        cell = self._cell(loc)
+        if cell is None:
+            return Problem(self.path, 0, 0, message, todo=todo)
+        return Problem(
+            self.path, cell.row, cell.column, message, cell.sheet, cell.number, todo=todo
+        )
+
+    def place(self, loc: Loc) -> str:
+        cell = self._cell(loc)
+        if cell is None:
+            return "another place"
+        return f"{cell.sheet}!{cell_name(cell.row, cell.column)}" if cell.row else cell.sheet
+
+    def label(self, loc: Loc, data: Any) -> str:
+        cell = self.cells.get(loc)
+        if cell is not None and cell.header:
+            return cell.header
+        return super().label(loc, data)
+
+    def missing(self, loc: Loc, data: Any) -> str:
+        cell = self.cells.get(loc)
+        if cell is not None and cell.header:
+            return f"{cell.header}: required, and the cell is empty"
+        return super().missing(loc, data)
+
+    def add_language(self, loc: Loc, language: str) -> str:
+        cell = self.cells.get((*loc, language))
+        if cell is not None:
+            return "fill in this cell"
+        base = self.cells.get(loc)
+        header = parse_header(base.header)[0] if base and base.header else "…"
+        return f"add a column '{language_header(header, language)}'"
+
+
+def load_xlsx(path: Path, display: str | None = None) -> Loaded:
+    """Read an XLSX workbook into plain data and cell positions; raise WorkbookError if the
+    file is no readable spreadsheet or its sheets cannot be made sense of."""
+    name = display or str(path)
+    book = _open(path, name)
+    try:
+        reader = _Reader(name)
+        data = reader.read(book)
+    finally:
+        book.close()
+    if reader.problems:
+        raise WorkbookError(reader.problems)
+    return Loaded(data, reader.source)
+
+
+def _fail(name: str, message: str) -> WorkbookError:
+    return WorkbookError([Problem(name, 0, 0, message)])
+
+
+def _open(path: Path, name: str) -> Any:
+    from openpyxl import load_workbook as open_book
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _fail(
+                name,
+                f"the file is {size / 1_048_576:.1f} MB; a workbook spreadsheet is at most "
+                f"{MAX_BYTES // 1_048_576} MB: is this the right file?",
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _fail(name, f"cannot read the file: {exc.strerror or exc}") from None
+    not_xlsx = (
+        "the file is not an XLSX spreadsheet: save it from Excel or LibreOffice Calc as "
+        "'Excel 2007-365 (.xlsx)'"
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise _fail(name, not_xlsx) from None
+    if unpacked > MAX_UNPACKED:
+        raise _fail(
+            name,
+            f"the file unpacks to {unpacked / 1_048_576:.0f} MB; a workbook needs far less",
+        )
+    try:
+        # data_only: a formula's value as the office program last computed it.
+        return open_book(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a broken or foreign file
+        raise _fail(name, not_xlsx) from None
+
+
+class _Reader:
+    """Turns sheets into workbook data, recording cells and problems."""
+
+    def __init__(self, name: str) -> None:
+        self.source = SheetSource(name)
+        self.problems: list[Problem] = []
+        self.name = name
+
+    # -- cells and problems -------------------------------------------------------------
+
+    def _at(self, sheet: Sheet, row: int, column: int, header: str | None) -> Cell:
+        return Cell(sheet.name, SHEETS.index(sheet) + 1, row, column, header)
+
+    def _problem(self, cell: Cell, message: str) -> None:
+        self.problems.append(
+            Problem(self.name, cell.row, cell.column, message, cell.sheet, cell.number)
+        )
+
+    # -- the whole book -------------------------------------------------------------------
+
+    def read(self, book: Any) -> dict[str, Any]:
+        by_name = {ws.title.strip().casefold(): ws for ws in book.worksheets}
+        rows: dict[str, list[tuple[int, list[Any]]]] = {}
+        for sheet in SHEETS:
+            ws = by_name.get(sheet.name.casefold())
+            if ws is None:
+                if sheet.required:
+                    present = ", ".join(w.title for w in book.worksheets)
+                    self.problems.append(
+                        Problem(
+                            self.name,
+                            0,
+                            0,
+                            f"the spreadsheet has no sheet '{sheet.name}' (it has: {present}); "
+                            f"a workbook has the sheets {', '.join(s.name for s in SHEETS)}",
+                        )
+                    )
+                rows[sheet.name] = []
+                continue
+            rows[sheet.name] = list(_rows(ws))
+        for key, sheet in SHEET_OF.items():
+            self.source.cells[(key,)] = self._at(sheet, 0, 0, None)
+        data: dict[str, Any] = {}
+        sheets = {sheet.name: sheet for sheet in SHEETS}
+        form = self._form(sheets["Sopimus"], rows["Sopimus"])
+        for key in ("format", "agreement"):
+            if key in form:
+                data[key] = form[key]
+        self._parties(sheets["Osapuolet"], rows["Osapuolet"], data)
+        themes = self._table(sheets["Teemat"], rows["Teemat"], ("themes",))
+        if themes:
+            data["themes"] = [record for record, _ in themes]
+        self._goals(sheets, rows, data)
+        for sheet_name, key in (("Foorumit", "forums"), ("Osiot", "sections")):
+            records = self._table(sheets[sheet_name], rows[sheet_name], (key,))
+            if records:
+                data[key] = [record for record, _ in records]
+        reports = self._table(sheets["Seuranta"], rows["Seuranta"], ("monitoring", "reports"))
+        monitoring = dict(form.get("monitoring", {}))
+        if reports:
+            monitoring["reports"] = [record for record, _ in reports]
+        if monitoring:
+            data["monitoring"] = monitoring
+        return data
+
+    # -- sheets ---------------------------------------------------------------------------
+
+    def _columns(
+        self, sheet: Sheet, headers: list[tuple[int, str]]
+    ) -> dict[int, tuple[Column, str | None, str]]:
+        """Column index → (column, language, header as written) for a table's header row."""
+        known = {column.header.casefold(): column for column in sheet.columns}
+        result: dict[int, tuple[Column, str | None, str]] = {}
+        seen: dict[tuple[str, str | None], int] = {}
+        for index, text in headers:
+            base, language = parse_header(text)
+            column = known.get(base.casefold())
+            cell = self._at(sheet, 1, index, text)
+            valid = [
+                language_header(c.header, "fi") if c.kind is Kind.LOCALIZED else c.header
+                for c in sheet.columns
+            ]
+            if column is None or (language and column.kind is not Kind.LOCALIZED):
+                self._problem(
+                    cell,
+                    f"unknown column '{text}'{did_you_mean(text, valid)} (the columns of "
+                    f"'{sheet.name}' are: {', '.join(valid)})",
+                )
+                continue
+            if (column.header, language) in seen:
+                first = cell_name(1, seen[(column.header, language)])
+                self._problem(cell, f"column '{text}' appears twice (first at {first})")
+                continue
+            seen[(column.header, language)] = index
+            result[index] = (column, language, language_header(column.header, language))
+        return result
+
+    def _table(
+        self, sheet: Sheet, rows: list[tuple[int, list[Any]]], base: Loc
+    ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(record, values of the row's special columns) for each non-empty row of a table.
+
+        Records are placed at `base + (index,)`; a caller that places them elsewhere (goals'
+        indicators and measures, parties) moves their cells with `_place`.
+        """
+        if not rows:
+            return []
+        header_row, header_cells = rows[0]
+        if header_row != 1:
+            self._problem(
+                self._at(sheet, header_row, 1, None),
+                "the first row must hold the column headers; it is empty",
+            )
+        columns = self._columns(
+            sheet, [(i, str(v[0]).strip()) for i, v in enumerate(header_cells, 1) if _filled(v)]
+        )
+        out = []
+        for row, values in rows[1:]:
+            loc = (*base, len(out))
+            record = self._record(sheet, columns, row, values, loc)
+            out.append(record)
+        return out
+
+    def _record(
+        self,
+        sheet: Sheet,
+        columns: dict[int, tuple[Column, str | None, str]],
+        row: int,
+        values: list[Any],
+        loc: Loc,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        record: dict[str, Any] = {}
+        special: dict[str, Any] = {}
+        self.source.cells[loc] = self._at(sheet, row, 1, None)
+        localized: dict[tuple[str, ...], dict[str | None, Any]] = {}
+        lists: dict[tuple[str, ...], list[tuple[Cell, list[str]]]] = {}
+        for index, (column, language, header) in columns.items():
+            raw = values[index - 1] if index - 1 < len(values) else None
+            cell = self._at(sheet, row, index, header)
+            value = self._value(raw, column, cell, (*loc, *column.key))
+            if column.key in (("role",), ("goal",)):
+                special[column.key[0]] = (value, cell)
+                continue
+            key_loc = (*loc, *column.key)
+            if column.kind is Kind.LOCALIZED:
+                self.source.cells.setdefault(key_loc, cell)
+                if language:
+                    self.source.cells[(*key_loc, language)] = cell
+                localized.setdefault(column.key, {})
+                if value is not None:
+                    localized[column.key][language] = (value, cell)
+                continue
+            self.source.cells.setdefault(key_loc, cell)
+            if column.kind in (Kind.LIST, Kind.LEAD, Kind.REST):
+                items = _split(value) if value is not None else []
+                # The lead party comes first whatever the column order.
+                slot = lists.setdefault(column.key, [])
+                if column.kind is Kind.LEAD:
+                    slot.insert(0, (cell, items))
+                else:
+                    slot.append((cell, items))
+                continue
+            if value is not None:
+                _set(record, column.key, value)
+        for key, variants in localized.items():
+            value = self._localized(variants)
+            if value is not None:
+                _set(record, key, value)
+        for key, parts in lists.items():
+            items: list[str] = []
+            for cell, part in parts:
+                for item in part:
+                    self.source.cells[(*loc, *key, len(items))] = cell
+                    items.append(item)
+            if items:
+                _set(record, key, items)
+        return record, special
+
+    def _localized(self, variants: dict[str | None, tuple[Any, Cell]]) -> Any:
+        if not variants:
+            return None
+        if None in variants and len(variants) > 1:
+            plain_cell = variants[None][1]
+            self._problem(
+                plain_cell,
+                f"{plain_cell.header}: give the text either here, for every language, or in "
+                "the language columns, not both",
+            )
+        if None in variants and len(variants) == 1:
+            return variants[None][0]
+        return {lang: value for lang, (value, _) in variants.items() if lang is not None}
+
+    def _form(self, sheet: Sheet, rows: list[tuple[int, list[Any]]]) -> dict[str, Any]:
+        """The agreement sheet: a field per row, label in column A and value in column B."""
+        if not rows:
+            return {}
+        labels: list[tuple[int, str]] = []
+        values: list[Any] = []
+        for row, cells in rows:
+            label = str(cells[0][0]).strip() if cells and _filled(cells[0]) else ""
+            if not label or tuple(str(c[0]).strip() for c in cells[:2] if _filled(c)) == (
+                FORM_HEADERS
+            ):
+                continue
+            labels.append((row, label))
+            values.append(cells[1] if len(cells) > 1 else None)
+        record: dict[str, Any] = {}
+        localized: dict[tuple[str, ...], dict[str | None, Any]] = {}
+        known = {column.header.casefold(): column for column in sheet.columns}
+        seen: dict[tuple[str, str | None], int] = {}
+        for (row, label), raw in zip(labels, values, strict=True):
+            base, language = parse_header(label)
+            column = known.get(base.casefold())
+            label_cell = self._at(sheet, row, 1, label)
+            if column is None or (language and column.kind is not Kind.LOCALIZED):
+                valid = [c.header for c in sheet.columns]
+                self._problem(
+                    label_cell,
+                    f"unknown field '{label}'{did_you_mean(label, valid)} (the fields of "
+                    f"'{sheet.name}' are: {', '.join(valid)})",
+                )
+                continue
+            if (column.header, language) in seen:
+                first = seen[(column.header, language)]
+                self._problem(label_cell, f"field '{label}' appears twice (first in row {first})")
+                continue
+            seen[(column.header, language)] = row
+            header = language_header(column.header, language)
+            cell = self._at(sheet, row, 2, header)
+            value = self._value(raw, column, cell, column.key)
+            self.source.cells.setdefault(column.key, cell)
+            if column.kind is Kind.LOCALIZED:
+                self.source.cells[(*column.key, language)] = cell
+                variants = localized.setdefault(column.key, {})
+                if value is not None:
+                    variants[language] = (value, cell)
+            elif column.kind is Kind.LIST:
+                items = _split(value) if value is not None else []
+                for j in range(len(items)):
+                    self.source.cells[(*column.key, j)] = cell
+                if items:
+                    _set(record, column.key, items)
+            elif value is not None:
+                _set(record, column.key, value)
+        for key, variants in localized.items():
+            value = self._localized(variants)
+            if value is not None:
+                _set(record, key, value)
+        return record
+
+    def _parties(
+        self, sheet: Sheet, rows: list[tuple[int, list[Any]]], data: dict[str, Any]
+    ) -> None:
+        area_cell: Cell | None = None
+        for index, (record, special) in enumerate(self._table(sheet, rows, ("parties",))):
+            role, cell = special.get("role", (None, None))
+            row_cell = self.source.cells[("parties", index)]
+            role_key = ROLES.get(str(role).strip().casefold()) if role is not None else None
+            if role_key is None:
+                where = cell or row_cell
+                shown = f"'{role}' is not valid" if role is not None else "is empty"
+                self._problem(
+                    Cell(where.sheet, where.number, where.row, where.column, ROLE_HEADER),
+                    f"{ROLE_HEADER}: {shown}: use {one_of(ROLES)}",
+                )
+                continue
+            if role_key != "municipalities":
+                for key, what in (("code", "a code"), ("languages", "languages")):
+                    if key in record:
+                        self._problem(
+                            self.source.cells[("parties", index, key)],
+                            f"only a municipality ({ROLE_HEADER} 'kunta') has {what} here: "
+                            "leave the cell empty",
+                        )
+                        del record[key]
+            if role_key == "wellbeing_area":
+                if area_cell is not None:
+                    self._problem(
+                        cell,
+                        "a workbook has one wellbeing area; the first is in row "
+                        f"{area_cell.row}: make this row 'kunta' or 'muu'",
+                    )
+                    continue
+                area_cell = cell
+                data["wellbeing_area"] = record
+                self._place(("parties", index), ("wellbeing_area",))
+            else:
+                target = data.setdefault(role_key, [])
+                self._place(("parties", index), (role_key, len(target)))
+                target.append(record)
+
+    def _goals(
+        self,
+        sheets: dict[str, Sheet],
+        rows: dict[str, list[tuple[int, list[Any]]]],
+        data: dict[str, Any],
+    ) -> None:
+        goals: list[dict[str, Any]] = []
+        for index, (record, _) in enumerate(
+            self._table(sheets["Tavoitteet"], rows["Tavoitteet"], ("goals",))
+        ):
+            record["measures"] = []
+            # A goal without measures is reported at its row.
+            self.source.cells[("goals", index, "measures")] = self.source.cells[("goals", index)]
+            goals.append(record)
+        data["goals"] = goals
+        ids = [g["id"] for g in goals if isinstance(g.get("id"), str)]
+        for sheet_name, key in (("Mittarit", "indicators"), ("Toimenpiteet", "measures")):
+            items = self._table(sheets[sheet_name], rows[sheet_name], (key,))
+            for index, (record, special) in enumerate(items):
+                goal_id, cell = special.get("goal", (None, None))
+                row_cell = self.source.cells[(key, index)]
+                if goal_id is None:
+                    where = cell or row_cell
+                    self._problem(
+                        Cell(where.sheet, where.number, where.row, where.column, GOAL_HEADER),
+                        f"{GOAL_HEADER}: required, and the cell is empty: name the goal's id "
+                        f"({', '.join(ids[:8])}{', …' if len(ids) > 8 else ''})",
+                    )
+                    continue
+                if goal_id not in ids:
+                    hint = did_you_mean(str(goal_id), ids) or (
+                        f"; the goals are {', '.join(ids[:12])}" if ids else ""
+                    )
+                    self._problem(cell, f"{GOAL_HEADER}: unknown goal '{goal_id}'{hint}")
+                    continue
+                goal_index = ids.index(goal_id)
+                goal = goals[goal_index]
+                target = goal.setdefault(key, [])
+                self._place((key, index), ("goals", goal_index, key, len(target)))
+                target.append(record)
+
+    def _place(self, old: Loc, new: Loc) -> None:
+        """Move the cells recorded under `old` to `new`."""
+        for loc in [loc for loc in self.source.cells if loc[: len(old)] == old]:
+            self.source.cells[(*new, *loc[len(old) :])] = self.source.cells.pop(loc)
+        for loc in [loc for loc in self.source.texts if loc[: len(old)] == old]:
+            self.source.texts[(*new, *loc[len(old) :])] = self.source.texts.pop(loc)
+
+    # -- values ---------------------------------------------------------------------------
+
+    def _value(self, raw: Any, column: Column, cell: Cell, loc: Loc) -> Any:
+        """A cell's value as workbook data, as the person who typed it meant it."""
+        value, number_format = raw if isinstance(raw, tuple) else (raw, "General")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            text = value.strip()
+            if text in _ERRORS:  # what a formula that failed leaves
+                self._problem(cell, f"{cell.header}: the cell holds the error {text}")
+                return None
+            return text or None
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, dt.datetime | dt.date):
+            day = value.date() if isinstance(value, dt.datetime) else value
+            if column.kind is Kind.DATE:
+                return day
+            text = day.isoformat()
+        elif isinstance(value, int | float):
+            text = _number_text(value, column, number_format)
+        else:
+            text = str(value)
+        self.source.texts[loc] = text
+        return text
+
+
+_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+
+
+def _number_text(value: float, column: Column, number_format: str) -> str:
+    if column.kind is Kind.CODE and float(value).is_integer() and 0 <= value < 1000:
+        return f"{int(value):03d}"
+    if "%" in (number_format or ""):
+        return f"{value * 100:g} %"
+    if float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _filled(value: Any) -> bool:
+    if isinstance(value, tuple):
+        value = value[0]
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
+def _rows(ws: Any) -> Any:
+    """(row number, [(value, number format), …]) for each row with anything in it."""
+    for row in ws.iter_rows():
+        cells = [
+            (cell.value, getattr(cell, "number_format", "General"))
+            if cell.value is not None
+            else None
+            for cell in row
+        ]
+        if any(_filled(c) for c in cells):
+            number = next(c.row for c in row if getattr(c, "row", None))
+            yield number, cells
+
+
+def _split(value: Any) -> list[str]:
+    text = str(value)
+    for separator in _LIST_SEPARATORS:
+        text = text.replace(separator, ",")
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _set(record: dict[str, Any], key: tuple[str, ...], value: Any) -> None:
+    for part in key[:-1]:
+        record = record.setdefault(part, {})
+    record[key[-1]] = value
