@@ -10,14 +10,15 @@ or in another place among its siblings has moved.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from ..textdiff import similarity
+from ..workbook import model
 from ..workbook.model import LocalizedText, Workbook
 
 # How alike the texts of a removed and an added item must be for them to be one item renumbered.
@@ -25,19 +26,41 @@ RENUMBERED_SIMILARITY = 0.8
 
 Value = str | tuple[str, ...] | None
 
-SUBJECTS = (
-    "agreement",
-    "party",
-    "theme",
-    "goal",
-    "indicator",
-    "measure",
-    "forum",
-    "monitoring",
-    "report",
-    "section",
-)
+# Each kind of item compared, its model, and what is not compared as one of its values (its id,
+# what is compared as items of their own, and what tells two versions apart).
+SUBJECTS: dict[str, tuple[type[BaseModel], frozenset[str]]] = {
+    "agreement": (model.Agreement, frozenset({"id", "version", "date"})),
+    "party": (model.Municipality, frozenset({"id"})),  # a municipality has every party's keys
+    "theme": (model.Theme, frozenset({"id"})),
+    "goal": (model.Goal, frozenset({"id", "theme", "indicators", "measures"})),
+    "indicator": (model.Indicator, frozenset({"id"})),
+    "measure": (model.Measure, frozenset({"id"})),
+    "forum": (model.Forum, frozenset({"id"})),
+    "monitoring": (model.Monitoring, frozenset({"reports"})),
+    "report": (model.Report, frozenset()),
+    "section": (model.Section, frozenset({"id"})),
+}
 KINDS = ("added", "removed", "changed", "moved")
+
+
+def field_paths() -> set[str]:
+    """Every `FieldChange.field` a comparison can report (`schedule`, `contact.name`, ...)."""
+
+    def walk(cls: type[BaseModel], prefix: str, skip: frozenset[str]) -> Iterator[str]:
+        for name, info in cls.model_fields.items():
+            if name in skip:
+                continue
+            nested = [
+                a
+                for a in (get_args(info.annotation) or (info.annotation,))
+                if isinstance(a, type) and issubclass(a, BaseModel)
+            ]
+            if nested:
+                yield from walk(nested[0], f"{prefix}{name}.", frozenset())
+            else:
+                yield prefix + name
+
+    return {"id"} | {p for cls, skip in SUBJECTS.values() for p in walk(cls, "", skip)}
 
 
 @dataclass(frozen=True)
@@ -109,7 +132,7 @@ def compare(old: Workbook, new: Workbook) -> ChangeSet:
     differ = _Differ(languages)
     changes: list[Change] = []
 
-    agreement_fields = differ.fields(old.agreement, new.agreement, skip={"version", "date"})
+    agreement_fields = differ.fields(old.agreement, new.agreement, skip=SUBJECTS["agreement"][1])
     if agreement_fields:
         changes.append(
             Change(
@@ -139,7 +162,6 @@ def compare(old: Workbook, new: Workbook) -> ChangeSet:
         [(g.theme, g) for g in old.goals],
         [(g.theme, g) for g in new.goals],
         lambda g: _text(g.title, main) or "",
-        skip={"theme", "indicators", "measures"},
     )
     changes += differ.collection(
         "indicator",
@@ -172,10 +194,11 @@ def _monitoring(differ: _Differ, old: Workbook, new: Workbook) -> list[Change]:
         return []
     if a is None or b is None:
         kind = "added" if a is None else "removed"
-        content = tuple(differ.fields(a, b, skip={"reports"}))
+        content = tuple(differ.fields(a, b, skip=SUBJECTS["monitoring"][1]))
         return [Change("monitoring", kind, "monitoring", fields=content, item=b or a)]
     changes: list[Change] = []
-    text = differ.fields(a, b, skip={"reports"})
+    skip = SUBJECTS["monitoring"][1]
+    text = differ.fields(a, b, skip=skip)
     if text:
         changes.append(Change("monitoring", "changed", "monitoring", fields=tuple(text), item=b))
     # Reports have no ids: align them by their content, and a report that stands where another
@@ -269,11 +292,10 @@ class _Differ:
         old: Sequence[tuple[str | None, Any]],
         new: Sequence[tuple[str | None, Any]],
         text_of: Callable[[Any], str],
-        skip: Iterable[str] = (),
     ) -> list[Change]:
         """Changes among items with ids, each under a parent (or None): matched by id, then
         removed and added items whose texts are nearly equal matched as renumbered."""
-        skipped = {"id", *skip}
+        skipped = SUBJECTS[subject][1]
         old_by_id = {item.id: (parent, item) for parent, item in old}
         new_by_id = {item.id: (parent, item) for parent, item in new}
         pairs = {i: i for i in new_by_id if i in old_by_id}  # new id -> old id
