@@ -22,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .pdfjoin import join_pdfs
+from .pdflang import languages_in_structure
 
 PDF_VARIANT = "pdf/a-2a"
 
@@ -122,7 +123,8 @@ def _draw(html: str, base_dir: Path) -> PdfOutput:
     document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
         pdf_variant=PDF_VARIANT, font_config=_fonts()
     )
-    data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_declare_pdfua)
+    with languages_in_structure():
+        data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_declare_pdfua)
     anchor_pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, 1):
         for anchor in page.anchors:
