@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,12 @@ def _report(error: WorkbookError) -> None:
     hidden = len(error.problems) - MAX_SHOWN_PROBLEMS
     if hidden > 0:
         click.echo(f"… and {hidden} more problems", err=True)
+    if error.todo:
+        click.echo(
+            f"{error.todo} of {len(error.problems)} problems are placeholders still to fill in "
+            "(text that starts with TODO)",
+            err=True,
+        )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,14 +53,17 @@ def main() -> None:
     "workbooks", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
 def validate(workbooks: tuple[Path, ...]) -> None:
-    """Check workbooks and explain every problem found.
+    """Check workbooks (YAML or XLSX) and explain every problem found.
 
     Prints one summary line per valid workbook; prints each problem as
-    `path:line:col: message` on stderr and exits 1 when any workbook is invalid.
+    `path:line:col: message` (a spreadsheet's as `path:Sheet!C14: message`) on stderr and
+    exits 1 when any workbook is invalid. Placeholders (text that starts with TODO) count
+    as problems: they are still to fill in.
 
     \b
     Example:
       agreement-builder validate workbooks/lappi.yaml workbooks/pohjanmaa.yaml
+      agreement-builder validate lappi.xlsx
     """
     failed = False
     for path in workbooks:
@@ -79,6 +89,53 @@ def schema() -> None:
       agreement-builder schema > workbooks/agreement-workbook.schema.json
     """
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write the change summary (HTML, PDF) and a tracked-changes DOCX here.",
+)
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the changed words [default: when printing to a terminal].",
+)
+def diff(old: Path, new: Path, output: Path | None, color: bool | None) -> None:
+    """Show what changed from version OLD to version NEW of an agreement.
+
+    OLD and NEW are each a workbook or a built version folder (OUTPUT/<agreement id>/<version>).
+    Prints every goal, measure, indicator, party, forum and section added, removed, changed or
+    moved, with the changed words marked [-old-]{+new+}. With -o, writes per language the
+    change summary as a web page and a PDF, and the new agreement as a DOCX with Word tracked
+    changes against the old one.
+
+    Exits 0 when there are no changes, 1 when there are, and 2 on bad input (as diff does).
+
+    \b
+    Examples:
+      agreement-builder diff output/lapin-yhteistyosopimus/0.3 workbooks/lappi.yaml
+      agreement-builder diff lappi-0.3.yaml lappi-0.4.yaml -o muutokset
+    """
+    from .build.diff import diff as diff_versions
+    from .build.versions import VersionInputError
+
+    try:
+        result = diff_versions(old, new, output)
+    except WorkbookError as error:
+        _report(error)
+        sys.exit(2)
+    except VersionInputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    if color is None:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    click.echo(result.text(color=color), nl=False, color=color)
+    sys.exit(1 if len(result.changes) else 0)
 
 
 def _summarize(report: BuildReport) -> None:
@@ -227,3 +284,62 @@ def watch(workbook: Path, output: Path, reference_docx: Path | None, jobs: int |
 
     with contextlib.suppress(KeyboardInterrupt):
         watch_and_build(workbook, output, reference_docx=reference_docx, jobs=jobs, say=say)
+
+
+@main.command("export-xlsx")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The spreadsheet to write (.xlsx).",
+)
+def export_xlsx(workbook: Path, output: Path) -> None:
+    """Write a workbook as a spreadsheet to fill in with Excel or LibreOffice.
+
+    One sheet per kind (Sopimus, Osapuolet, Teemat, Tavoitteet, Mittarit, Toimenpiteet,
+    Foorumit, Seuranta, Osiot), a column per language of each text. A bad workbook writes
+    nothing and exits 1 with the errors of `validate`.
+
+    \b
+    Example:
+      agreement-builder export-xlsx workbooks/lappi.yaml -o lappi.xlsx
+    """
+    from .convert import export_xlsx as export
+
+    try:
+        export(workbook, output)
+    except WorkbookError as error:
+        _report(error)
+        sys.exit(1)
+    click.echo(f"{output}: written from {workbook}")
+
+
+@main.command("import-xlsx")
+@click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The YAML workbook to write.",
+)
+def import_xlsx(spreadsheet: Path, output: Path) -> None:
+    """Write a spreadsheet workbook as a YAML workbook.
+
+    The spreadsheet is validated first: a bad one writes nothing and exits 1 with every
+    problem located by sheet and cell (`Toimenpiteet!C14: ...`).
+
+    \b
+    Example:
+      agreement-builder import-xlsx lappi.xlsx -o workbooks/lappi.yaml
+    """
+    from .convert import import_xlsx as import_
+
+    try:
+        import_(spreadsheet, output)
+    except WorkbookError as error:
+        _report(error)
+        sys.exit(1)
+    click.echo(f"{output}: written from {spreadsheet}")

@@ -91,6 +91,9 @@ class Source:
 class Loaded:
     data: Any
     source: Source
+    # Problems found while reading that still let the data be checked (a spreadsheet's
+    # unknown column, say): validation reports them with its own.
+    problems: list[Problem] = field(default_factory=list)
 
 
 def load_yaml(path: Path, display: str | None = None) -> Loaded:

@@ -6,7 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model import LocalizedText, Workbook
+from .model import LocalizedText, Party, Workbook
+
+# A municipality's keys in the order of the format's table (the model adds code and languages
+# after the fields it shares with other parties).
+_PARTY_ORDER = ("id", "code", "business_id", "address", "name", "languages", "approver")
 
 
 def to_data(workbook: Workbook) -> dict[str, Any]:
@@ -22,7 +26,10 @@ def _plain(value: Any) -> Any:
         return value.plain if value.plain is not None else dict(value.texts)
     if isinstance(value, BaseModel):
         out: dict[str, Any] = {}
-        for name in type(value).model_fields:
+        names = list(type(value).model_fields)
+        if isinstance(value, Party):
+            names.sort(key=lambda n: _PARTY_ORDER.index(n) if n in _PARTY_ORDER else 99)
+        for name in names:
             item = getattr(value, name)
             if item is None or item == []:
                 continue

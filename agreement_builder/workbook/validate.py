@@ -39,10 +39,13 @@ def check(loaded: Loaded) -> Workbook:
     data, source = loaded.data, loaded.source
     todo = dict(_placeholders(data, ()))
     problems: list[Problem] = [
-        source.problem(
-            loc, f"{source.label(loc, data)}: still to fill in ('{_short(text)}')", todo=True
-        )
-        for loc, text in todo.items()
+        *loaded.problems,
+        *(
+            source.problem(
+                loc, f"{source.label(loc, data)}: still to fill in ('{_short(text)}')", todo=True
+            )
+            for loc, text in todo.items()
+        ),
     ]
     workbook: Workbook | None = None
     try:

@@ -106,9 +106,7 @@ def load_xlsx(path: Path, display: str | None = None) -> Loaded:
         data = reader.read(book)
     finally:
         book.close()
-    if reader.problems:
-        raise WorkbookError(reader.problems)
-    return Loaded(data, reader.source)
+    return Loaded(data, reader.source, reader.problems)
 
 
 def _fail(name: str, message: str) -> WorkbookError:
@@ -286,6 +284,7 @@ class _Reader:
         self.source.cells[loc] = self._at(sheet, row, 1, None)
         localized: dict[tuple[str, ...], dict[str | None, Any]] = {}
         lists: dict[tuple[str, ...], list[tuple[Cell, list[str]]]] = {}
+        leads: list[Cell] = []
         for index, (column, language, header) in columns.items():
             raw = values[index - 1] if index - 1 < len(values) else None
             cell = self._at(sheet, row, index, header)
@@ -308,6 +307,7 @@ class _Reader:
                 # The lead party comes first whatever the column order.
                 slot = lists.setdefault(column.key, [])
                 if column.kind is Kind.LEAD:
+                    leads.append(cell)
                     slot.insert(0, (cell, items))
                 else:
                     slot.append((cell, items))
@@ -319,6 +319,10 @@ class _Reader:
             if value is not None:
                 _set(record, key, value)
         for key, parts in lists.items():
+            lead = next((part for part in parts if part[0] in leads), None)
+            if lead is not None and not lead[1] and any(items for _, items in parts):
+                # Else the first of the others would silently become the lead.
+                self._problem(lead[0], f"{lead[0].header}: required, and the cell is empty")
             items: list[str] = []
             for cell, part in parts:
                 for item in part:
