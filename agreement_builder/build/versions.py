@@ -1,0 +1,71 @@
+"""Versions of an agreement on disk: a workbook file, or a built version folder that keeps the
+workbook it was built from (`workbook.yaml`, written by the build)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..workbook.model import Workbook
+from ..workbook.problems import WorkbookError
+from ..workbook.validate import load_workbook
+
+SNAPSHOT = "workbook.yaml"
+WORKBOOK_SUFFIXES = (".yaml", ".yml", ".xlsx")
+
+
+class VersionInputError(Exception):
+    """A path that is neither a workbook nor a built version folder."""
+
+
+def load_version(path: Path) -> Workbook:
+    """The workbook of `path`: a workbook file, or a version folder's snapshot.
+
+    Raises WorkbookError for a workbook with problems, VersionInputError for anything else.
+    """
+    if path.is_dir():
+        snapshot = path / SNAPSHOT
+        if snapshot.is_file():
+            return load_workbook(snapshot, display=str(snapshot))
+        if (path / "manifest.json").is_file():
+            raise VersionInputError(
+                f"{path}: this version folder has no {SNAPSHOT}, so it was built by an earlier "
+                "agreement-builder: build that version again, or give its workbook instead"
+            )
+        raise VersionInputError(
+            f"{path} is a folder but not a built version folder (it has no {SNAPSHOT}): give a "
+            "workbook file or a folder OUTPUT/<agreement id>/<version> made by build"
+        )
+    if not path.exists():
+        raise VersionInputError(f"{path}: no such file or folder")
+    try:
+        return load_workbook(path, display=str(path))
+    except WorkbookError:
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            raise
+        raise VersionInputError(
+            f"{path} is neither a workbook ({', '.join(WORKBOOK_SUFFIXES)}) nor a built version "
+            "folder"
+        ) from None
+
+
+def version_key(version: str) -> tuple:
+    """Versions in their natural order: 0.9 < 0.10 < 1.0; numbers before letters."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.findall(r"\d+|[^\d.]+", version)
+    )
+
+
+def previous_version(agreement_dir: Path, version: str) -> Path | None:
+    """The built version folder in `agreement_dir` with the highest version below `version`."""
+    if not agreement_dir.is_dir():
+        return None
+    below = [
+        folder
+        for folder in agreement_dir.iterdir()
+        if folder.is_dir()
+        and (folder / SNAPSHOT).is_file()
+        and version_key(folder.name) < version_key(version)
+    ]
+    return max(below, key=lambda folder: version_key(folder.name), default=None)
