@@ -6,12 +6,24 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..workbook.dump import dump_workbook
 from ..workbook.model import Workbook
+from ..workbook.plain import to_data
 from ..workbook.problems import WorkbookError
 from ..workbook.validate import load_workbook
 
 SNAPSHOT = "workbook.yaml"
+SNAPSHOT_HEADER = (
+    "The workbook this version was built from, as agreement-builder read it (normalized).\n"
+    "`agreement-builder diff` compares versions by it; edit the original workbook instead."
+)
 WORKBOOK_SUFFIXES = (".yaml", ".yml", ".xlsx")
+
+
+def snapshot(workbook: Workbook) -> bytes:
+    """What a version folder keeps of its workbook: a valid workbook, normalized (comments, key
+    order and spreadsheet layout gone, the content the same)."""
+    return dump_workbook(to_data(workbook), SNAPSHOT_HEADER).encode("utf-8")
 
 
 class VersionInputError(Exception):
