@@ -30,6 +30,7 @@ from .files import sha256, write_atomic
 from .index import write_index
 from .plan import FORMATS, Target, plan
 from .render import RenderTask, TaskResult, render_task
+from .versions import SNAPSHOT, snapshot
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 MANIFEST = "manifest.json"
@@ -121,6 +122,8 @@ def build(
                 "its inputs have changed since. An approved version is never overwritten: "
                 "raise agreement.version in the workbook to build a new version."
             )
+        # What the version was built from, for `diff` and a later build's --previous.
+        _write_if_changed(version_dir / SNAPSHOT, snapshot(workbook))
         if (
             not force
             and not only
