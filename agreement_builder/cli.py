@@ -300,7 +300,8 @@ def export_xlsx(workbook: Path, output: Path) -> None:
 
     One sheet per kind (Sopimus, Osapuolet, Teemat, Tavoitteet, Mittarit, Toimenpiteet,
     Foorumit, Seuranta, Osiot), a column per language of each text. A bad workbook writes
-    nothing and exits 1 with the errors of `validate`.
+    nothing and exits 1 with the errors of `validate`; placeholders still to fill in (TODO)
+    are no obstacle.
 
     \b
     Example:
@@ -309,11 +310,12 @@ def export_xlsx(workbook: Path, output: Path) -> None:
     from .convert import export_xlsx as export
 
     try:
-        export(workbook, output)
+        todo = export(workbook, output)
     except WorkbookError as error:
         _report(error)
         sys.exit(1)
-    click.echo(f"{output}: written from {workbook}")
+    left = f"; {todo} placeholders (TODO) still to fill in" if todo else ""
+    click.echo(f"{output}: written from {workbook}{left}")
 
 
 @main.command("import-xlsx")
@@ -329,7 +331,8 @@ def import_xlsx(spreadsheet: Path, output: Path) -> None:
     """Write a spreadsheet workbook as a YAML workbook.
 
     The spreadsheet is validated first: a bad one writes nothing and exits 1 with every
-    problem located by sheet and cell (`Toimenpiteet!C14: ...`).
+    problem located by sheet and cell (`Toimenpiteet!C14: ...`); placeholders still to fill
+    in (TODO) are no obstacle.
 
     \b
     Example:
@@ -338,8 +341,55 @@ def import_xlsx(spreadsheet: Path, output: Path) -> None:
     from .convert import import_xlsx as import_
 
     try:
-        import_(spreadsheet, output)
+        todo = import_(spreadsheet, output)
     except WorkbookError as error:
         _report(error)
         sys.exit(1)
-    click.echo(f"{output}: written from {spreadsheet}")
+    left = f"; {todo} placeholders (TODO) still to fill in" if todo else ""
+    click.echo(f"{output}: written from {spreadsheet}{left}")
+
+
+@main.command()
+@click.option("--area", metavar="NAME_OR_CODE", help="The wellbeing area: name, id or code.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The workbook to write [default: <area id>.yaml].",
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@click.option("--list", "list_areas", is_flag=True, help="List the wellbeing areas and exit.")
+def new(area: str | None, output: Path | None, force: bool, list_areas: bool) -> None:
+    """Start a workbook for a wellbeing area from the municipality registry.
+
+    The area and all its municipalities are filled in (names in the agreement's languages,
+    approving bodies by kind), with the themes of Kuntaliitto's workbook and a placeholder
+    goal for each. Every text that starts with TODO is a placeholder; `validate` lists
+    each one still to fill in.
+
+    \b
+    Examples:
+      agreement-builder new --list
+      agreement-builder new --area lappi -o workbooks/lappi-2027.yaml
+      agreement-builder new --area "Pohjanmaan hyvinvointialue"
+    """
+    from .convert import OutputExists, new_workbook
+    from .registry import UnknownArea
+    from .registry.starter import area_lines
+
+    if list_areas:
+        for line in area_lines():
+            click.echo(line)
+        return
+    if not area:
+        raise click.UsageError("name the area with --area (see --list)")
+    try:
+        path, found = new_workbook(area, output, force=force)
+    except (UnknownArea, OutputExists) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{path}: new workbook for {found.fi} ({len(found.municipalities)} municipalities, "
+        f"{', '.join(found.languages)}); fill in the TODO placeholders, then "
+        f"agreement-builder validate {path}"
+    )

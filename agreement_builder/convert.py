@@ -1,4 +1,4 @@
-"""Workbook files from other workbook files: YAML to XLSX, XLSX to YAML.
+"""Workbook files: YAML to XLSX, XLSX to YAML, and a new workbook for an area.
 
 Each function validates its input first: a bad input raises WorkbookError and writes nothing.
 Outputs are written atomically.
@@ -6,27 +6,71 @@ Outputs are written atomically.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from .build.files import write_atomic
+from .registry import Area, registry
+from .registry.starter import starter_header, starter_workbook
 from .workbook.dump import dump_workbook
-from .workbook.model import Workbook
-from .workbook.plain import to_data
-from .workbook.validate import load_workbook
+from .workbook.plain import ordered, to_data
+from .workbook.problems import WorkbookError
+from .workbook.validate import check, read_workbook
 
 
-def export_xlsx(source: Path, target: Path) -> Workbook:
-    """Write the workbook `source` (YAML or XLSX) as the spreadsheet `target`."""
+def _convertible(source: Path) -> tuple[dict[str, Any], int]:
+    """The data of the workbook `source` and how many placeholders it still has.
+
+    A valid workbook gives its normalized data; one whose only problems are placeholders
+    still to fill in (a new one) converts as it is, so it can be filled in either form.
+    Any other problem raises WorkbookError.
+    """
+    loaded = read_workbook(source, display=str(source))
+    try:
+        return to_data(check(loaded)), 0
+    except WorkbookError as error:
+        if error.todo and error.todo == len(error.problems):
+            return ordered(loaded.data), error.todo
+        raise
+
+
+def export_xlsx(source: Path, target: Path) -> int:
+    """Write the workbook `source` (YAML or XLSX) as the spreadsheet `target`; return the
+    number of placeholders still to fill in."""
     from .workbook.xlsx_write import workbook_to_xlsx
 
-    workbook = load_workbook(source, display=str(source))
-    write_atomic(target, workbook_to_xlsx(workbook))
-    return workbook
+    data, todo = _convertible(source)
+    write_atomic(target, workbook_to_xlsx(data))
+    return todo
 
 
-def import_xlsx(source: Path, target: Path) -> Workbook:
-    """Write the workbook `source` (a spreadsheet, or YAML) as the YAML file `target`."""
-    workbook = load_workbook(source, display=str(source))
+def import_xlsx(source: Path, target: Path) -> int:
+    """Write the workbook `source` (a spreadsheet, or YAML) as the YAML file `target`; return
+    the number of placeholders still to fill in."""
+    data, todo = _convertible(source)
     header = f"Imported from {source.name} by agreement-builder import-xlsx."
-    write_atomic(target, dump_workbook(to_data(workbook), header).encode("utf-8"))
-    return workbook
+    write_atomic(target, dump_workbook(data, header).encode("utf-8"))
+    return todo
+
+
+class OutputExists(FileExistsError):
+    """`new` would overwrite a workbook that may hold someone's work."""
+
+
+def new_workbook(
+    area_query: str, target: Path | None, *, force: bool = False, today: dt.date | None = None
+) -> tuple[Path, Area]:
+    """Write a new YAML workbook for the area named by `area_query` (see Registry.find).
+
+    Raises UnknownArea for an unknown area and OutputExists when `target` exists (unless
+    `force`); nothing is written then. The default target is `<area id>.yaml`.
+    """
+    area = registry().find(area_query)
+    target = target or Path(f"{area.id}.yaml")
+    if target.exists() and not force:
+        raise OutputExists(f"{target} exists: choose another file with -o, or --force")
+    day = today or dt.date.today()
+    text = dump_workbook(starter_workbook(area, day), starter_header(area, day))
+    write_atomic(target, text.encode("utf-8"))
+    return target, area

@@ -12,7 +12,7 @@ from typing import Any
 from .fields import localized_values
 from .load import Source
 from .model import ALL_MUNICIPALITIES, LANGUAGES
-from .problems import Loc, Problem, did_you_mean
+from .problems import Loc, Problem, did_you_mean, is_placeholder
 
 
 def check(data: dict[str, Any], source: Source) -> list[Problem]:
@@ -20,7 +20,7 @@ def check(data: dict[str, Any], source: Source) -> list[Problem]:
     return [
         *_language_problems(data, source),
         *_id_problems(data, source),
-        *_reference_problems(data, source),
+        *(p for p in _reference_problems(data, source) if p is not None),
     ]
 
 
@@ -133,14 +133,16 @@ def _id_problems(data: dict[str, Any], source: Source) -> Iterator[Problem]:
                 first[item_id] = (loc, kind)
 
 
-def _reference_problems(data: dict[str, Any], source: Source) -> Iterator[Problem]:
+def _reference_problems(data: dict[str, Any], source: Source) -> Iterator[Problem | None]:
     parties = [i for _, i in _ids(data, PARTY_KINDS)]
     municipalities = [i for _, i in _ids(data, ["municipalities"])]
     themes = [i for _, i in _ids(data, ["themes"])]
     indicators = [i for _, i, kind in _goal_item_ids(data) if kind == "indicator"]
     party_refs = [*parties, ALL_MUNICIPALITIES]
 
-    def unknown(loc: Loc, ref: str, what: str, known: list[str]) -> Problem:
+    def unknown(loc: Loc, ref: str, what: str, known: list[str]) -> Problem | None:
+        if is_placeholder(ref):
+            return None  # reported as still to fill in
         if known:
             hint = did_you_mean(ref, known) or f"; known {what} ids: {', '.join(known[:12])}"
             if len(known) > 12 and not did_you_mean(ref, known):

@@ -44,10 +44,15 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
-def workbook_to_xlsx(workbook: Workbook) -> bytes:
-    """The spreadsheet form of a validated workbook, as the bytes of an XLSX file."""
-    data = to_data(workbook)
-    languages = list(workbook.agreement.languages)
+def workbook_to_xlsx(workbook: Workbook | dict[str, Any]) -> bytes:
+    """The spreadsheet form of a workbook, as the bytes of an XLSX file.
+
+    Takes a validated workbook, or the plain data of one whose only problems are
+    placeholders still to fill in (a new workbook, to be filled in as a spreadsheet).
+    """
+    data = to_data(workbook) if isinstance(workbook, Workbook) else workbook
+    agreement = data["agreement"]
+    languages = [lang for lang in agreement.get("languages", []) if lang in LANGUAGES] or ["fi"]
     book = Book()
     book.remove(book.active)
     choices = _choices(data)
@@ -66,9 +71,13 @@ def workbook_to_xlsx(workbook: Workbook) -> bytes:
         _add_validations(ws, sheet, variants, len(records), choices)
     _write_choices(book.create_sheet(CHOICES_SHEET), choices)
     # Fixed document properties: the same workbook gives the same bytes.
-    moment = dt.datetime.combine(workbook.agreement.date, dt.time())
+    day = agreement.get("date")
+    moment = dt.datetime.combine(
+        day if isinstance(day, dt.date) else dt.date(2000, 1, 1), dt.time()
+    )
+    title = agreement.get("title")
     book.properties.creator = "agreement-builder"
-    book.properties.title = workbook.agreement.title.get(languages[0])
+    book.properties.title = title.get(languages[0]) if isinstance(title, dict) else title
     book.properties.created = book.properties.modified = moment
     buffer = io.BytesIO()
     with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
