@@ -337,7 +337,8 @@ class _Writer:
             tab.add_tab()
             ooxml.begin_field(target, f"PAGEREF {ooxml.bookmark_name(anchor)} \\h")
             if anchor in self.page_numbers:
-                ooxml.run_in(target, paragraph, str(self.page_numbers[anchor]))
+                number = ooxml.run_in(target, paragraph, str(self.page_numbers[anchor]))
+                ooxml.set_run_language(number, self.scope)
             ooxml.end_field(target)
             if index == len(entries) - 1:
                 ooxml.end_field(paragraph)
