@@ -218,6 +218,13 @@ def _with_build_options(command):
     metavar="PARTY_ID",
     help="Build only this party's documents (repeatable).",
 )
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    metavar="OLD",
+    help="A draft's change summary compares with this version (a workbook or a version "
+    "folder) [default: the highest version below this one in OUTPUT].",
+)
 def build(
     workbook: Path,
     output: Path,
@@ -225,6 +232,7 @@ def build(
     jobs: int | None,
     force: bool,
     only: tuple[str, ...],
+    previous: Path | None,
 ) -> None:
     """Validate a workbook and build its documents as PDF and DOCX.
 
@@ -232,11 +240,14 @@ def build(
     party's package and agenda item in each of its languages, manifest.json and index.html.
     Only documents whose inputs changed are rebuilt. A bad workbook writes nothing and exits 1
     with the errors of `validate`; a failed document exits 1 after the others are built.
+    A draft also gets a change summary PDF per language against the previous version (see
+    `diff`), and the folder keeps workbook.yaml, what it was built from.
 
     \b
     Examples:
       agreement-builder build workbooks/lappi.yaml
       agreement-builder build workbooks/lappi.yaml -o output --jobs 2 --only ranua --only kemi
+      agreement-builder build workbooks/lappi.yaml --previous output/lapin-yhteistyosopimus/0.2
     """
     # Imported here so that `validate` does not pay for loading the renderers.
     from .build.run import BuildRefused
@@ -252,6 +263,7 @@ def build(
             force=force,
             only=only,
             progress=progress,
+            previous=previous,
         )
     except WorkbookError as error:
         _report(error)

@@ -11,17 +11,19 @@ FORMATS = ("pdf", "docx")
 AGREEMENT = ("agreement.html.j2",)
 PACKAGE = ("package-cover.html.j2", "agreement.html.j2", "package-annex.html.j2")
 AGENDA_ITEM = ("agenda-item.html.j2",)
+CHANGES = ("changes.html.j2",)  # a draft's change summary: a PDF only
 
 
 @dataclass(frozen=True)
 class Target:
     """One document in one language; rendered once to HTML and written in every format."""
 
-    kind: str  # "agreement", "package" or "agenda-item"
+    kind: str  # "agreement", "changes", "package" or "agenda-item"
     party: str | None
     language: str
     templates: tuple[str, ...]  # its parts, in order: each a whole HTML document
     stem: str  # file name without the extension
+    formats: tuple[str, ...] = FORMATS  # the formats it is made in, of those a build asks for
 
     def describe(self) -> str:
         who = f" for {self.party}" if self.party else ""
@@ -39,13 +41,21 @@ def file_stem(workbook: Workbook, language: str, draft_mark: str, *what: str) ->
     return "_".join(pieces)
 
 
+def change_stem(workbook: Workbook, context: DocumentContext, label: str) -> str:
+    """`lapin-yhteistyosopimus_muutokset_v0.4_LUONNOS_fi` (`label` names what it is)."""
+    what = (workbook.agreement.id, context.t(label))
+    return file_stem(workbook, context.language, context.status_mark, *what)
+
+
 def plan(
     workbook: Workbook,
     contexts: dict[str, DocumentContext],
     only: tuple[str, ...] | None = None,
+    changes: bool = False,
 ) -> list[Target]:
-    """Every target of a build: the full agreement in each language, then each party's package
-    and agenda item in each of its languages. `only` limits it to those parties' documents."""
+    """Every target of a build: the full agreement in each language (with `changes`, its change
+    summary after it), then each party's package and agenda item in each of its languages.
+    `only` limits it to those parties' documents."""
     targets: list[Target] = []
     if not only:
         for language in workbook.agreement.languages:
@@ -53,6 +63,9 @@ def plan(
             targets.append(
                 Target("agreement", None, language, AGREEMENT, file_stem(workbook, language, mark))
             )
+            if changes:
+                stem = change_stem(workbook, contexts[language], "file_changes")
+                targets.append(Target("changes", None, language, CHANGES, stem, ("pdf",)))
     for party in workbook.parties:
         if only and party.id not in only:
             continue

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
+from ..changes.compare import ChangeSet, compare
 from ..document.context import DocumentContext, build_context
 from ..document.party import party_document
 from ..render.html import render_html
@@ -30,7 +31,8 @@ from .files import sha256, write_atomic
 from .index import write_index
 from .plan import FORMATS, Target, plan
 from .render import RenderTask, TaskResult, render_task
-from .versions import SNAPSHOT, snapshot
+from .summary import summary_html
+from .versions import SNAPSHOT, VersionInputError, previous_of, snapshot
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 MANIFEST = "manifest.json"
@@ -92,12 +94,15 @@ def build(
     only: tuple[str, ...] = (),
     formats: tuple[str, ...] = FORMATS,
     progress: Progress | None = None,
+    previous: Path | None = None,
 ) -> BuildReport:
     """Build every document of a workbook into `output_root/<agreement id>/<version>/`.
 
     Raises WorkbookError (bad workbook) or BuildRefused (a final version would change, another
     build is writing there, an unknown party in `only`) before anything is written. A failing
-    document does not stop the others: see `BuildReport.failures`.
+    document does not stop the others: see `BuildReport.failures`. A draft gets a change summary
+    against `previous` (a workbook or a version folder), else against the highest version below
+    it already built in `output_root`, if any.
     """
     started = time.perf_counter()
     workbook = load_workbook(workbook_path, display=str(workbook_path))
@@ -108,7 +113,15 @@ def build(
     version_dir = output_root / agreement.id / agreement.version
     report = BuildReport(version_dir)
     assets = _assets_hash(templates_dir, reference_docx, formats)
-    inputs = hashlib.sha256((assets + workbook_path.read_bytes().hex()).encode()).hexdigest()
+    try:
+        old = previous_of(workbook, output_root, previous)
+    except VersionInputError as error:
+        raise BuildRefused(f"--previous: {error}") from None
+    changes = compare(old, workbook) if old is not None else None
+    compared = snapshot(old).hex() if old is not None else ""
+    inputs = hashlib.sha256(
+        (assets + workbook_path.read_bytes().hex() + compared).encode()
+    ).hexdigest()
 
     with _exclusive(output_root / agreement.id):
         _remove_leftovers(version_dir)
@@ -143,19 +156,19 @@ def build(
                 f"the templates have no message catalog {missing.filename}: every language in "
                 "agreement.languages needs one (copy templates/messages/fi.yaml and translate it)"
             ) from None
-        targets = plan(workbook, contexts, only or None)
+        targets = plan(workbook, contexts, only or None, changes=changes is not None)
         entries: dict[str, dict] = dict(state.get("documents", {})) if only else {}
         previous = state.get("documents", {})
         tasks: list[RenderTask] = []
         for target in targets:
             try:
-                parts = _render_parts(target, contexts[target.language], templates_dir)
+                parts = _render_parts(target, contexts[target.language], templates_dir, changes)
             except Exception as exc:  # a template error fails this document only
                 report.failures.append(Failure(target.describe(), "html", _reason(exc)))
                 continue
             fingerprint = _fingerprint(assets, parts)
             todo = []
-            for fmt in formats:
+            for fmt in (f for f in formats if f in target.formats):
                 name = f"{target.stem}.{fmt}"
                 old = previous.get(name)
                 if (
@@ -205,7 +218,11 @@ def build(
     return _finish(report, state, started)
 
 
-def _render_parts(target: Target, context: DocumentContext, templates_dir: Path) -> list[str]:
+def _render_parts(
+    target: Target, context: DocumentContext, templates_dir: Path, changes: ChangeSet | None
+) -> list[str]:
+    if target.kind == "changes" and changes is not None:
+        return [summary_html(changes, context, templates_dir)]
     extra = {"pd": party_document(context, target.party)} if target.party else {}
     return [render_html(templates_dir, template, context, **extra) for template in target.templates]
 

@@ -81,3 +81,14 @@ def previous_version(agreement_dir: Path, version: str) -> Path | None:
         and version_key(folder.name) < version_key(version)
     ]
     return max(below, key=lambda folder: version_key(folder.name), default=None)
+
+
+def previous_of(workbook: Workbook, output_root: Path, given: Path | None) -> Workbook | None:
+    """The version a draft's change summary compares with: `given` (a workbook or a version
+    folder), else the highest version below this one built under `output_root`; None for a
+    final version, or when there is none."""
+    if workbook.agreement.status != "draft":
+        return None
+    if given is None:
+        given = previous_version(output_root / workbook.agreement.id, workbook.agreement.version)
+    return load_version(given) if given is not None else None

@@ -36,7 +36,7 @@ def test_every_used_label_is_in_the_catalog(language: str) -> None:
     prefixes = {label for label in used_labels() if label.endswith(".")}
     for prefix in prefixes:
         kinds = {
-            "index_kind.": {"agreement", "package", "agenda-item"},
+            "index_kind.": {"agreement", "changes", "package", "agenda-item"},
             "language_name.": set(CATALOGS),  # every language a document can be in
         }[prefix]
         assert {prefix + kind for kind in kinds} <= catalog
