@@ -140,6 +140,18 @@ def test_output_summary_and_tracked_changes(tmp_path: Path, new_version: Path) -
     assert "Toimenpide T3.4 – siirretty (aiemmin: Tavoite T3)" in text
     assert "Osapuoli: Lapin liitto – lisätty" in text
 
+    pdfua = shutil.which("pdfua")
+    if pdfua is not None:  # the summary is as accessible as the agreement
+        check = [
+            pdfua,
+            "check",
+            "--min-severity",
+            "error",
+            str(out / f"{stem.format('muutokset')}.pdf"),
+        ]
+        result = subprocess.run(check, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+
     with zipfile.ZipFile(out / (stem.format("muutosmerkinnat") + ".docx")) as docx:
         document = docx.read("word/document.xml").decode()
     assert 'w:author="Sanna Ylitalo"' in document
