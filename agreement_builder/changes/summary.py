@@ -79,9 +79,7 @@ class _Summary:
         self.changes = changes
         self.t = t
         self.language = t.language
-        self.languages = set(changes.old.agreement.languages) | set(
-            changes.new.agreement.languages
-        )
+        self.languages = set(changes.old.agreement.languages) | set(changes.new.agreement.languages)
 
     def groups(self) -> Iterator[GroupView]:
         t = self.t
@@ -138,7 +136,19 @@ class _Summary:
         other = sorted({f.language for f in change.fields if not self.shows(f) and f.language})
         note = t("changes_other_language", languages=", ".join(other)) if other else ""
         values = tuple(self.value(change, f) for f in shown)
+        if change.kind == "moved" and not values:
+            values = self.what_it_says(change)
         return EntryView(change.kind, heading, status, values, note)
+
+    def what_it_says(self, change: Change) -> tuple[ValueView, ...]:
+        """A moved item's own words, so that the reader knows which one moved."""
+        for name in ("text", "title", "name"):
+            value = getattr(change.item, name, None)
+            if value is not None and value.has(self.language):
+                text = " ".join(value.get(self.language).split())
+                label = self.t(FIELD_LABEL + name)
+                return (ValueView(label, (), (("=", text),), len(text) > LONG_VALUE),)
+        return ()
 
     def shows(self, item: FieldChange) -> bool:
         """A text in the other agreement language belongs to that language's summary."""

@@ -255,7 +255,10 @@ def test_the_summary_speaks_the_documents_language(tmp_path: Path) -> None:
     assert view.title == "Muutokset versioon 0.4"
     assert view.compared == "Verrattuna versioon 0.3 (20.11.2026)"
     entries = {e.heading: e for g in view.groups for e in g.entries}
-    assert entries["Toimenpide T3.4"].status == "siirretty (aiemmin: Tavoite T3)"
+    moved = entries["Toimenpide T3.4"]
+    assert moved.status == "siirretty (aiemmin: Tavoite T3)"
+    [text] = moved.values  # unchanged, shown so the reader knows which measure moved
+    assert text.label == "Teksti" and text.new[0][1].startswith("Kylien yhteisöllistä toimintaa")
     assert entries["Osapuoli: Lapin liitto"].status == "lisätty"
     [responsible] = entries["Toimenpide T1.3"].values
     assert responsible.label == "Vastuutahot"
