@@ -9,7 +9,17 @@ from ..workbook.model import Workbook
 
 FORMATS = ("pdf", "docx")
 AGREEMENT = ("agreement.html.j2",)
-PACKAGE = ("package-cover.html.j2", "agreement.html.j2", "package-annex.html.j2")
+# A party's package: cover sheet, the full agreement, its annex, the measures common to all
+# municipalities (a municipality's package only: the part is the same in each, drawn once), and
+# its signature page.
+PACKAGE = (
+    "package-cover.html.j2",
+    "agreement.html.j2",
+    "package-annex.html.j2",
+    "package-common.html.j2",
+    "package-signature.html.j2",
+)
+COMMON_PART = "package-common.html.j2"
 AGENDA_ITEM = ("agenda-item.html.j2",)
 CHANGES = ("changes.html.j2",)  # a draft's change summary: a PDF only
 
@@ -71,8 +81,11 @@ def plan(
             continue
         for language in party_languages(workbook, party.id):
             ctx = contexts[language]
+            package = PACKAGE
+            if not (ctx.common and any(m.id == party.id for m in workbook.municipalities)):
+                package = tuple(part for part in PACKAGE if part != COMMON_PART)
             for kind, templates, label in (
-                ("package", PACKAGE, "file_package"),
+                ("package", package, "file_package"),
                 ("agenda-item", AGENDA_ITEM, "file_agenda_item"),
             ):
                 stem = file_stem(workbook, language, ctx.status_mark, party.id, ctx.t(label))

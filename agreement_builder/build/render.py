@@ -23,6 +23,7 @@ class RenderTask:
     # By part index: a PDF written before whose HTML is that part (the full agreement inside a
     # package), joined in instead of drawn again.
     prepared: tuple[tuple[int, Path], ...] = ()
+    keep: tuple[int, ...] = ()  # parts other documents share: the worker keeps them drawn
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,12 @@ def render_task(task: RenderTask) -> TaskResult:
         try:
             if fmt == "pdf":
                 prepared = {index: path.read_bytes() for index, path in task.prepared}
-                pdf = render_pdf(task.parts, base_dir=task.templates_dir, prepared=prepared)
+                pdf = render_pdf(
+                    task.parts,
+                    base_dir=task.templates_dir,
+                    prepared=prepared,
+                    keep=frozenset(task.keep),
+                )
                 page_numbers = pdf.anchor_pages
                 result.notes.extend(f"{described}: refused to fetch {url}" for url in pdf.refused)
                 result.outputs.append(Output("pdf", pdf.data, pdf.pages))

@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -24,7 +24,7 @@ from pathlib import Path
 from .. import __version__
 from ..changes.compare import ChangeSet, compare
 from ..document.context import DocumentContext, build_context
-from ..document.party import party_document
+from ..document.party import by_goal, party_document
 from ..render.html import render_html
 from ..workbook.validate import load_workbook
 from .files import sha256, write_atomic
@@ -223,7 +223,12 @@ def _render_parts(
 ) -> list[str]:
     if target.kind == "changes" and changes is not None:
         return [summary_html(changes, context, templates_dir)]
-    extra = {"pd": party_document(context, target.party)} if target.party else {}
+    extra = {}
+    if target.party:
+        extra = {
+            "pd": party_document(context, target.party),
+            "common_goals": by_goal(context.common),
+        }
     return [render_html(templates_dir, template, context, **extra) for template in target.templates]
 
 
@@ -246,13 +251,19 @@ def _run(
         else:
             startable.append(task)
 
+    # A part that several documents share (the common measures in every municipality's
+    # package) is kept drawn in the worker that drew it.
+    uses = Counter(fp for task in tasks if len(task.parts) > 1 for fp in _part_fingerprints(task))
+
     def prepared(task: RenderTask) -> RenderTask:
-        found = tuple(
-            (index, ready[fingerprint])
-            for index, fingerprint in enumerate(_part_fingerprints(task))
-            if fingerprint in ready and len(task.parts) > 1 and "pdf" in task.formats
+        if len(task.parts) == 1 or "pdf" not in task.formats:
+            return task
+        fingerprints = _part_fingerprints(task)
+        return replace(
+            task,
+            prepared=tuple((i, ready[fp]) for i, fp in enumerate(fingerprints) if fp in ready),
+            keep=tuple(i for i, fp in enumerate(fingerprints) if uses[fp] > 1),
         )
-        return replace(task, prepared=found)
 
     def released(finished: RenderTask) -> list[RenderTask]:
         """The waiting tasks that no longer wait (whether the part they waited for was drawn or

@@ -185,6 +185,9 @@ class DocumentContext:
     sections: tuple[SectionView, ...]
     toc: tuple[TocEntry, ...]
     concerns: dict[str, tuple[Concern, ...]] = field(default_factory=dict)
+    # The measures that concern every municipality alike (all municipalities are responsible
+    # and none is named), with the role each municipality has in them.
+    common: tuple[Concern, ...] = ()
 
     @property
     def goal_count(self) -> int:
@@ -217,6 +220,12 @@ def concerned_municipalities(measure: Measure, workbook: Workbook) -> set[str]:
     if ALL_MUNICIPALITIES in measure.responsible:
         concerned |= ids
     return concerned
+
+
+def concerns_all_alike(measure: Measure, workbook: Workbook) -> bool:
+    """All municipalities are responsible and none is named: each has the same role in it."""
+    ids = {m.id for m in workbook.municipalities}
+    return ALL_MUNICIPALITIES in measure.responsible and not ids & set(measure.responsible)
 
 
 def role_of(party_id: str, measure: Measure, workbook: Workbook) -> str | None:
@@ -448,6 +457,13 @@ def build_context(workbook: Workbook, language: str, messages_dir: Path) -> Docu
     context.concerns = {
         party.id: _concerns(workbook, party.id, goal_views) for party in workbook.parties
     }
+    any_municipality = workbook.municipalities[0].id  # in these measures, each is as any other
+    context.common = tuple(
+        Concern(goal_views[goal.id], view, role_of(any_municipality, measure, workbook) or "")
+        for goal in workbook.goals
+        for measure, view in zip(goal.measures, goal_views[goal.id].measures, strict=True)
+        if concerns_all_alike(measure, workbook)
+    )
     return context
 
 

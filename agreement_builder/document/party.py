@@ -26,7 +26,11 @@ class GoalConcerns:
 class PartyDocument:
     party: PartyView
     board: str  # the executive board that proposes; empty when the approver decides directly
-    goals: tuple[GoalConcerns, ...]
+    goals: tuple[GoalConcerns, ...]  # every measure that concerns the party
+    # Those of `goals` not in the package's part common to all municipalities (all of them for
+    # a party that is not a municipality), and how many are in that common part.
+    own: tuple[GoalConcerns, ...]
+    common: int
     lead: int  # how many measures the party leads
     participant: int  # how many others it takes part in
     measure_ids: tuple[str, ...]
@@ -39,15 +43,14 @@ def party_document(doc: DocumentContext, party_id: str) -> PartyDocument:
     """The party's measures grouped by goal, their counts, and the body that proposes."""
     party = next(p for p in doc.parties if p.id == party_id)
     concerns = doc.concerns[party_id]
-    grouped: dict[str, list[Concern]] = {}
-    for concern in concerns:
-        grouped.setdefault(concern.goal.id, []).append(concern)
-    goals = tuple(GoalConcerns(items[0].goal, tuple(items)) for items in grouped.values())
+    common = {id(c.measure) for c in doc.common} if party.kind == "municipality" else set()
     board = doc.t.messages.get(f"board.{party.approver}", "")
     return PartyDocument(
         party=party,
         board=board,
-        goals=goals,
+        goals=by_goal(concerns),
+        own=by_goal(tuple(c for c in concerns if id(c.measure) not in common)),
+        common=len(common),
         lead=sum(c.role == "lead" for c in concerns),
         participant=sum(c.role == "participant" for c in concerns),
         measure_ids=tuple(c.measure.id for c in concerns),
@@ -56,3 +59,11 @@ def party_document(doc: DocumentContext, party_id: str) -> PartyDocument:
             for language in party.languages
         ),
     )
+
+
+def by_goal(concerns: tuple[Concern, ...]) -> tuple[GoalConcerns, ...]:
+    """The measures grouped under their goals, in the agreement's order."""
+    grouped: dict[str, list[Concern]] = {}
+    for concern in concerns:
+        grouped.setdefault(concern.goal.id, []).append(concern)
+    return tuple(GoalConcerns(items[0].goal, tuple(items)) for items in grouped.values())

@@ -87,13 +87,15 @@ def render_pdf(
     *,
     base_dir: Path,
     prepared: Mapping[int, bytes] | None = None,
+    keep: frozenset[int] = frozenset(),
 ) -> PdfOutput:
     """Lay out the HTML document(s) (relative URLs resolve in `base_dir`) into one tagged PDF.
 
     Several parts become one PDF, each part keeping its own page numbering, and the metadata of
     the first. `prepared` gives, by part index, the PDF that part makes when it was written
     before (the full agreement inside every party's package): its pages are joined in, not drawn
-    again. A part drawn earlier in this process is not drawn again either.
+    again. The parts in `keep` (shared with other documents) are kept drawn in this process and
+    not drawn again.
     """
     parts = [parts] if isinstance(parts, str) else list(parts)
     prepared = prepared or {}
@@ -102,7 +104,7 @@ def render_pdf(
         if index in prepared:
             drawn.append(PdfOutput(prepared[index], 0, (), {}))
         else:
-            drawn.append(_draw(part, base_dir.resolve()))
+            drawn.append(_draw(part, base_dir.resolve(), keep=index in keep))
     refused = tuple(dict.fromkeys(url for output in drawn for url in output.refused))
     if len(drawn) == 1:
         return PdfOutput(drawn[0].data, drawn[0].pages, refused, drawn[0].anchor_pages)
@@ -111,10 +113,10 @@ def render_pdf(
 
 
 _DRAWN: OrderedDict[tuple[str, Path], PdfOutput] = OrderedDict()
-_DRAWN_KEPT = 4  # a few whole documents, e.g. the agreement in each language
+_DRAWN_KEPT = 4  # a few shared parts, e.g. the common measures in each language
 
 
-def _draw(html: str, base_dir: Path) -> PdfOutput:
+def _draw(html: str, base_dir: Path, *, keep: bool = False) -> PdfOutput:
     key = (hashlib.sha256(html.encode()).hexdigest(), base_dir)
     if key in _DRAWN:
         _DRAWN.move_to_end(key)
@@ -130,9 +132,10 @@ def _draw(html: str, base_dir: Path) -> PdfOutput:
         for anchor in page.anchors:
             anchor_pages.setdefault(anchor, number)
     output = PdfOutput(data, len(document.pages), tuple(fetcher.refused), anchor_pages)
-    _DRAWN[key] = output
-    while len(_DRAWN) > _DRAWN_KEPT:
-        _DRAWN.popitem(last=False)
+    if keep:
+        _DRAWN[key] = output
+        while len(_DRAWN) > _DRAWN_KEPT:
+            _DRAWN.popitem(last=False)
     return output
 
 
