@@ -1,0 +1,147 @@
+"""Joining tagged PDFs at PDF level keeps every part's structure, links and bookmarks."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from agreement_builder.render.pdf import render_pdf
+from agreement_builder.render.pdfjoin import join_pdfs
+from tests.conftest import TEMPLATES
+
+
+def part(title: str, anchor: str, pages: int, link_to: str) -> str:
+    """A small document of `pages` pages with headings (bookmarks), a table and a link."""
+    body = "".join(
+        f'<section class="new-page"><h1 id="{anchor}-{n}">{title} {n}</h1>'
+        f"<p>Kappale {n} osassa {title}.</p>"
+        '<table><colgroup><col style="width: 30%"><col style="width: 70%"></colgroup>'
+        '<thead><tr><th scope="col">Nro</th><th scope="col">Teksti</th></tr></thead>'
+        f"<tbody><tr><td>{n}</td><td>Rivi {n}</td></tr></tbody></table>"
+        f'<p><a href="#{link_to}">Linkki</a></p></section>'
+        for n in range(1, pages + 1)
+    )
+    return (
+        f'<!DOCTYPE html><html lang="fi"><head><meta charset="utf-8"><title>{title}</title>'
+        '<link rel="stylesheet" href="print.css"></head><body>'
+        f'<header class="running-header">{title}</header>'
+        '<footer class="running-footer">Sivu <span class="page-number"></span> / '
+        '<span class="page-count"></span></footer>'
+        f"{body}</body></html>"
+    )
+
+
+@pytest.fixture(scope="module")
+def parts() -> list[bytes]:
+    documents = [
+        part("Kansilehti", "cover", 1, "cover-1"),
+        part("Sopimus", "agreement", 3, "agreement-2"),
+        part("Liite", "annex", 2, "annex-1"),
+    ]
+    return [render_pdf(html, base_dir=TEMPLATES).data for html in documents]
+
+
+@pytest.fixture(scope="module")
+def joined(parts: list[bytes]):
+    return join_pdfs(parts)
+
+
+def open_pdf(data: bytes) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(data))
+
+
+def test_pages_text_and_metadata_follow_the_parts(joined) -> None:
+    assert joined.pages == 6
+    with open_pdf(joined.data) as pdf:
+        assert len(pdf.pages) == 6
+        assert str(pdf.Root.Lang) == "fi"
+        assert pdf.open_metadata()["dc:title"] == "Kansilehti"  # the first part's metadata
+        assert bool(pdf.Root.MarkInfo.Marked)
+    assert joined.anchor_pages["cover-1"] == 1
+    assert joined.anchor_pages["agreement-1"] == 2
+    assert joined.anchor_pages["agreement-3"] == 4
+    assert joined.anchor_pages["annex-2"] == 6
+
+
+def test_every_page_and_link_is_tied_to_its_own_structure_elements(joined) -> None:
+    with open_pdf(joined.data) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        [document] = tree.K
+        assert document.S == "/Document"
+        nums = tree.ParentTree.Nums
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        assert len(parents) == len(nums) // 2  # no key twice
+        assert int(tree.ParentTreeNextKey) == max(parents) + 1
+        keys: list[int] = []
+        for page in pdf.pages:
+            key = int(page.obj.StructParents)
+            keys.append(key)
+            elements = parents[key]
+            assert len(elements) > 0
+            for element in elements:  # each marked content of the page belongs to this page
+                assert element.Pg.objgen == page.obj.objgen
+            for annotation in page.obj.get("/Annots", []):
+                link = parents[int(annotation.StructParent)]
+                assert link.S == "/Link"
+                assert link.Pg.objgen == page.obj.objgen
+        assert len(set(keys)) == 6
+        # Every part's sections are children of the one Document element, in reading order.
+        headings = []
+        for section in document.K:
+            assert section.P.objgen == document.objgen
+            headings.extend(str(k.S) for k in section.K if isinstance(k, pikepdf.Dictionary))
+        assert headings.count("/H1") == 6
+
+
+def test_links_and_bookmarks_of_every_part_lead_to_their_pages(joined) -> None:
+    with open_pdf(joined.data) as pdf:
+        names = pdf.Root.Names.Dests.Names
+        dests = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+        assert list(dests) == sorted(dests)
+        page_of = {page.obj.objgen: number for number, page in enumerate(pdf.pages, 1)}
+        assert page_of[dests["agreement-2"][0].objgen] == 3
+        link = pdf.pages[4].obj.Annots[0]  # the annex's first page links to annex-1
+        assert page_of[dests[str(link.Dest)][0].objgen] == 5
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+        assert titles == [
+            "Kansilehti 1",
+            "Sopimus 1",
+            "Sopimus 2",
+            "Sopimus 3",
+            "Liite 1",
+            "Liite 2",
+        ]
+
+
+def test_the_same_parts_give_the_same_bytes(parts: list[bytes], joined) -> None:
+    assert join_pdfs(parts).data == joined.data
+
+
+def test_the_joined_pdf_passes_the_pdfua_checker(joined, tmp_path: Path) -> None:
+    checker = shutil.which("pdfua")
+    if checker is None:
+        pytest.skip("pdfua is not installed: pip install pdfua")
+    path = tmp_path / "joined.pdf"
+    path.write_bytes(joined.data)
+    result = subprocess.run(
+        [checker, "check", str(path)], capture_output=True, text=True, check=False
+    )
+    assert "errors=0" in result.stdout, result.stdout
+
+
+def test_a_part_that_is_given_is_joined_not_drawn(parts: list[bytes]) -> None:
+    """render_pdf joins a prepared part's PDF as it is: its pages are those of that PDF."""
+    documents = [
+        part("Kansilehti", "cover", 1, "cover-1"),
+        "<not drawn: the prepared PDF stands for it>",
+        part("Liite", "annex", 2, "annex-1"),
+    ]
+    output = render_pdf(documents, base_dir=TEMPLATES, prepared={1: parts[1]})
+    assert output.pages == 6
+    assert output.data == join_pdfs(parts).data
