@@ -195,10 +195,16 @@ def build(
                 )
 
         state = {"status": agreement.status, "inputs": None, "documents": entries}
+        # PDFs already written whose HTML is a part of a document to render (the agreement
+        # inside a package built with --only): their pages are joined in, not drawn again, if
+        # the file is still exactly what was written.
+        joined = {fp for task in tasks if len(task.parts) > 1 for fp in _part_fingerprints(task)}
         ready = {
             entry["fingerprint"]: version_dir / name
             for name, entry in previous.items()
-            if entry["format"] == "pdf" and _intact(version_dir / name, entry)
+            if entry["format"] == "pdf"
+            and entry["fingerprint"] in joined
+            and _unaltered(version_dir / name, entry)
         }
         for result in _run(tasks, jobs, progress, ready):
             _record(result, version_dir, entries, report)
@@ -382,6 +388,14 @@ def _intact(path: Path, entry: dict) -> bool:
     """The file is there as the state recorded it (its size; its hash is checked on rebuild)."""
     try:
         return path.stat().st_size == entry.get("size")
+    except OSError:
+        return False
+
+
+def _unaltered(path: Path, entry: dict) -> bool:
+    """The file has the bytes the state recorded."""
+    try:
+        return _intact(path, entry) and sha256(path.read_bytes()) == entry.get("sha256")
     except OSError:
         return False
 

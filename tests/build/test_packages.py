@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -236,3 +237,74 @@ def test_packages_stay_tagged_and_accessible(lappi: Built) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def common_measures() -> set[str]:
+    """Measures all municipalities are responsible for, none of them named (restated)."""
+    return {
+        measure["id"]
+        for goal in LAPPI["goals"]
+        for measure in goal["measures"]
+        if "all-municipalities" in measure["responsible"]
+        and not MUNICIPALITIES & set(measure["responsible"])
+    }
+
+
+def package_parts(built: Built, party: str) -> dict[str, list[str]]:
+    """A package PDF's pages after the agreement, split into its annex, common part and
+    signature page by their headings."""
+    agreement_pages = len(built.pdf.pages)
+    pages = PdfReader(built.party_path("package", party, "pdf")).pages[agreement_pages + 1 :]
+    parts: dict[str, list[str]] = {"annex": [], "common": [], "signature": []}
+    current = "annex"
+    for page in pages:
+        text = page.extract_text()
+        if re.search(r"^Kaikkia kuntia koskevat toimenpiteet$", text, flags=re.M):
+            current = "common"
+        if re.search(r"^Allekirjoitus$", text, flags=re.M):
+            current = "signature"
+        parts[current].append(text)
+    return parts
+
+
+def measure_ids(pages: list[str]) -> set[str]:
+    return set(re.findall(r"^(T\d+\.\d+)(?:\s|$)", "\n".join(pages), flags=re.M))
+
+
+def test_measures_common_to_all_municipalities_are_one_part_alike_in_their_packages(
+    lappi: Built,
+) -> None:
+    common = common_measures()
+    assert common, "the example has measures that concern every municipality alike"
+    ranua, utsjoki = package_parts(lappi, "ranua"), package_parts(lappi, "utsjoki")
+    # The same pages in every municipality's package, holding exactly those measures.
+    assert ranua["common"] == utsjoki["common"]
+    assert measure_ids(ranua["common"]) == common
+    # The municipality's own part holds the rest of what concerns it, and nothing else.
+    assert measure_ids(utsjoki["annex"]) == expected_measures("utsjoki") - common
+    assert measure_ids(ranua["annex"]) == expected_measures("ranua") - common
+    assert "Utsjoen kunta: osapuolen toimenpiteet" in utsjoki["annex"][0]
+    assert len(ranua["signature"]) == 1 and "Ranuan kunta" in ranua["signature"][0]
+    # The wellbeing area is no municipality: its annex lists all its measures, no common part.
+    area = package_parts(lappi, "lapha")
+    assert area["common"] == []
+    assert measure_ids(area["annex"]) == expected_measures("lapha")
+
+
+def test_a_package_built_alone_joins_the_agreement_on_disk_only_if_unaltered(
+    lappi: Built, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(lappi.root, out)
+    version_dir = out / lappi.report.version_dir.relative_to(lappi.root)
+    package = lappi.party_path("package", "kemi", "pdf").name
+    expected = (version_dir / package).read_bytes()
+    # An agreement PDF altered on disk (same size, other bytes) is not joined into a package.
+    agreement = version_dir / lappi.path("pdf").name
+    data = bytearray(agreement.read_bytes())
+    data[-40:-30] = b"0123456789"
+    agreement.write_bytes(bytes(data))
+    (version_dir / package).unlink()
+    report = build(WORKBOOKS / "lappi.yaml", out, only=("kemi",), jobs=1)
+    assert report.ok and package in report.built
+    assert (version_dir / package).read_bytes() == expected
