@@ -230,6 +230,25 @@ def test_passages_in_the_other_language_are_marked_in_the_docx(pohjanmaa: Built)
     ]
 
 
+def structure_languages(path) -> dict[str, set[str]]:
+    """Each `/Lang` that structure elements of a tagged PDF carry, and the element types."""
+    found: dict[str, set[str]] = {}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            element = isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem"
+            if element and "/Lang" in obj:
+                found.setdefault(str(obj.Lang), set()).add(str(obj.S))
+    return found
+
+
+def test_passages_in_the_other_language_are_marked_in_the_pdf(pohjanmaa: Built) -> None:
+    # Korsholm's Finnish package names it in Swedish too (its cover): that passage is sv.
+    assert "sv" in structure_languages(pohjanmaa.party_path("package", "mustasaari", "pdf", "fi"))
+    assert "fi" in structure_languages(pohjanmaa.party_path("package", "vaasa", "pdf", "sv"))
+    # Laihia is Finnish only: nothing in its package is in another language.
+    assert structure_languages(pohjanmaa.party_path("package", "laihia", "pdf", "fi")) == {}
+
+
 def test_the_pdf_cover_shows_the_majority_name_first(pohjanmaa: Built) -> None:
     first = pdf_text(pohjanmaa.party_path("package", "mustasaari", "pdf", "fi")).split("\f")[0]
     assert first.index("Korsholms kommun") < first.index("Mustasaaren kunta")
