@@ -9,15 +9,14 @@ from ..workbook.model import Workbook
 
 FORMATS = ("pdf", "docx")
 AGREEMENT = ("agreement.html.j2",)
-# A party's package: cover sheet, the full agreement, its annex, the measures common to all
-# municipalities (a municipality's package only: the part is the same in each, drawn once), and
-# its signature page.
+# A party's package: cover sheet, the full agreement, the measures common to all municipalities
+# (a municipality's package only: the part is the same in each, drawn once), and the party's own
+# annex with its signature page.
 PACKAGE = (
     "package-cover.html.j2",
     "agreement.html.j2",
-    "package-annex.html.j2",
     "package-common.html.j2",
-    "package-signature.html.j2",
+    "package-annex.html.j2",
 )
 COMMON_PART = "package-common.html.j2"
 AGENDA_ITEM = ("agenda-item.html.j2",)

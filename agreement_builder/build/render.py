@@ -42,6 +42,12 @@ class TaskResult:
     notes: list[str] = field(default_factory=list)
 
 
+def load_writers() -> None:
+    """Import the writers (WeasyPrint takes about a second), so that a worker is ready before
+    its first document arrives."""
+    from ..render import docx, pdf  # noqa: F401
+
+
 def render_task(task: RenderTask) -> TaskResult:
     """Write the document in each asked format; a failing format does not stop the other."""
     # Imported here: WeasyPrint takes a while to import, and a build with nothing to do needs

@@ -17,7 +17,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from ..workbook.validate import load_workbook
 from .files import sha256, write_atomic
 from .index import write_index
 from .plan import FORMATS, Target, plan
-from .render import RenderTask, TaskResult, render_task
+from .render import RenderTask, TaskResult, load_writers, render_task
 from .summary import summary_html
 from .versions import SNAPSHOT, VersionInputError, previous_of, snapshot
 
@@ -123,7 +123,7 @@ def build(
         (assets + workbook_path.read_bytes().hex() + compared).encode()
     ).hexdigest()
 
-    with _exclusive(output_root / agreement.id):
+    with _exclusive(output_root / agreement.id), ExitStack() as stack:
         _remove_leftovers(version_dir)
         state = _read_json(version_dir / STATE)
         if state.get("status") == "final":
@@ -146,6 +146,7 @@ def build(
             report.unchanged = True
             return _finish(report, state, started)
 
+        pool = stack.enter_context(_workers(jobs))
         try:
             contexts = {
                 language: build_context(workbook, language, templates_dir / "messages")
@@ -206,7 +207,7 @@ def build(
             and entry["fingerprint"] in joined
             and _unaltered(version_dir / name, entry)
         }
-        for result in _run(tasks, jobs, progress, ready):
+        for result in _run(tasks, pool, progress, ready):
             _record(result, version_dir, entries, report)
             if any(output.format == "pdf" for output in result.outputs):
                 ready[result.fingerprint] = version_dir / f"{result.target.stem}.pdf"
@@ -238,10 +239,27 @@ def _render_parts(
     return [render_html(templates_dir, template, context, **extra) for template in target.templates]
 
 
+@contextmanager
+def _workers(jobs: int | None) -> Iterator[ProcessPoolExecutor | None]:
+    """The worker processes (none for one job), started at once: they load the writers while
+    this process renders the documents' HTML."""
+    count = jobs or os.cpu_count() or 1
+    if count <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        for _ in range(count):
+            pool.submit(load_writers)
+        yield pool
+
+
 def _run(
-    tasks: list[RenderTask], jobs: int | None, progress: Progress | None, ready: dict[str, Path]
+    tasks: list[RenderTask],
+    pool: ProcessPoolExecutor | None,
+    progress: Progress | None,
+    ready: dict[str, Path],
 ) -> Iterator[TaskResult]:
-    """Render the tasks, in worker processes when there are several jobs and tasks.
+    """Render the tasks, in the worker processes if there are any.
 
     `ready` maps a document fingerprint to its written PDF; the caller adds each PDF it writes
     before asking for the next result. A document with a part that is itself a document drawn in
@@ -280,8 +298,7 @@ def _run(
         return free
 
     total, done = len(tasks), 0
-    workers = min(jobs or os.cpu_count() or 1, total)
-    if workers <= 1:
+    if pool is None:
         queue = deque(startable)
         while queue:
             task = queue.popleft()
@@ -292,18 +309,17 @@ def _run(
             yield result
             queue.extend(released(task))
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        running = {pool.submit(render_task, prepared(task)): task for task in startable}
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                task = running.pop(future)
-                done += 1
-                if progress:
-                    progress(task.target.describe(), done, total)
-                yield future.result()
-                for free in released(task):
-                    running[pool.submit(render_task, prepared(free))] = free
+    running = {pool.submit(render_task, prepared(task)): task for task in startable}
+    while running:
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            task = running.pop(future)
+            done += 1
+            if progress:
+                progress(task.target.describe(), done, total)
+            yield future.result()
+            for free in released(task):
+                running[pool.submit(render_task, prepared(free))] = free
 
 
 def _part_fingerprints(task: RenderTask) -> list[str]:

@@ -42,9 +42,14 @@ def expected_measures(party: str) -> set[str]:
 
 
 def annex_measure_ids(document) -> set[str]:
-    """Ids in the first column of the tables after the annex heading of a package DOCX."""
+    """Ids in the first column of the tables after the agreement in a package DOCX: the part
+    common to all municipalities (a municipality's package only), then the party's annex."""
     blocks = docx_blocks(document)
-    start = next(i for i, text in enumerate(blocks) if "osapuolen toimenpiteet" in text)
+    start = next(
+        i
+        for i, text in enumerate(blocks)
+        if text == "Kaikkia kuntia koskevat toimenpiteet" or "osapuolen toimenpiteet" in text
+    )
     ids = set()
     for text in blocks[start:]:
         if re.fullmatch(r"T\d+\.\d+", text.strip()):
@@ -251,18 +256,22 @@ def common_measures() -> set[str]:
 
 
 def package_parts(built: Built, party: str) -> dict[str, list[str]]:
-    """A package PDF's pages after the agreement, split into its annex, common part and
-    signature page by their headings."""
+    """A package PDF's pages after the agreement, split by their headings into the common
+    part, the party's annex and its signature page."""
     agreement_pages = len(built.pdf.pages)
     pages = PdfReader(built.party_path("package", party, "pdf")).pages[agreement_pages + 1 :]
-    parts: dict[str, list[str]] = {"annex": [], "common": [], "signature": []}
-    current = "annex"
+    parts: dict[str, list[str]] = {"common": [], "annex": [], "signature": []}
+    current = None
     for page in pages:
         text = page.extract_text()
-        if re.search(r"^Kaikkia kuntia koskevat toimenpiteet$", text, flags=re.M):
-            current = "common"
-        if re.search(r"^Allekirjoitus$", text, flags=re.M):
-            current = "signature"
+        for part, heading in (
+            ("common", r"Kaikkia kuntia koskevat toimenpiteet"),
+            ("annex", r".*: osapuolen toimenpiteet"),
+            ("signature", r"Allekirjoitus"),
+        ):
+            if re.search(f"^{heading}$", text, flags=re.M):
+                current = part
+        assert current is not None, text
         parts[current].append(text)
     return parts
 
