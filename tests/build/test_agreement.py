@@ -43,7 +43,11 @@ def test_manifest_lists_the_files_with_their_hashes(lappi: Built) -> None:
     )
     assert listed == expected
     files = {p.name for p in lappi.report.version_dir.iterdir() if not p.name.startswith(".")}
-    assert files == {d["path"] for d in manifest["documents"]} | {"manifest.json", "index.html"}
+    assert files == {d["path"] for d in manifest["documents"]} | {
+        "manifest.json",
+        "index.html",
+        "workbook.yaml",  # what the version was built from
+    }
     for document in manifest["documents"]:
         path = lappi.report.version_dir / document["path"]
         assert sha256(path.read_bytes()) == document["sha256"]

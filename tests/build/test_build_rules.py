@@ -113,7 +113,7 @@ def test_a_failing_document_does_not_stop_the_others(tmp_path: Path) -> None:
     assert {d["format"] for d in manifest["documents"]} == {"pdf"}
     assert len(manifest["documents"]) == 7  # every PDF was still made
     suffixes = {p.suffix for p in version_dir.iterdir() if not p.name.startswith(".")}
-    assert suffixes == {".json", ".pdf", ".html"}
+    assert suffixes == {".json", ".pdf", ".html", ".yaml"}  # .yaml: the version's snapshot
 
 
 def test_missing_label_fails_loudly(tmp_path: Path) -> None:
