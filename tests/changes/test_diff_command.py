@@ -185,3 +185,14 @@ def test_the_cli_in_a_pipe_has_no_colour(new_version: Path) -> None:
     )
     assert result.returncode == 1
     assert "\x1b[" not in result.stdout and "{+läheltä+}" in result.stdout
+
+
+def test_a_spreadsheet_is_a_version_too(tmp_path: Path, new_version: Path) -> None:
+    from agreement_builder.convert import export_xlsx
+
+    spreadsheet = tmp_path / "lappi.xlsx"
+    export_xlsx(LAPPI, spreadsheet)
+    assert run(str(spreadsheet), str(LAPPI)).exit_code == 0
+    result = run(str(spreadsheet), str(new_version))
+    assert result.exit_code == 1
+    assert "measure T3.4 moved from goal T3 to goal T4" in result.output
