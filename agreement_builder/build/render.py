@@ -12,6 +12,14 @@ from .plan import Target
 
 
 @dataclass(frozen=True)
+class PartPdf:
+    """A part drawn once for the documents that share it."""
+
+    data: bytes
+    refused: tuple[str, ...]  # URLs its HTML asked for and did not get
+
+
+@dataclass(frozen=True)
 class RenderTask:
     target: Target
     parts: tuple[str, ...]  # the document's HTML, one whole HTML document per part
@@ -20,10 +28,9 @@ class RenderTask:
     assets: str  # the fingerprint of the program, templates and reference DOCX
     templates_dir: Path
     reference_docx: Path | None
-    # By part index: a PDF written before whose HTML is that part (the full agreement inside a
-    # package), joined in instead of drawn again.
-    prepared: tuple[tuple[int, Path], ...] = ()
-    keep: tuple[int, ...] = ()  # parts other documents share: the worker keeps them drawn
+    # By part index: the PDF of a part drawn before (the full agreement inside a package, the
+    # measures common to all municipalities), joined in instead of drawn again.
+    prepared: tuple[tuple[int, PartPdf], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,14 @@ def load_writers() -> None:
     from ..render import docx, pdf  # noqa: F401
 
 
+def draw_part(html: str, templates_dir: Path) -> PartPdf:
+    """The PDF of one part that several documents share."""
+    from ..render.pdf import render_pdf
+
+    pdf = render_pdf(html, base_dir=templates_dir)
+    return PartPdf(pdf.data, pdf.refused)
+
+
 def render_task(task: RenderTask) -> TaskResult:
     """Write the document in each asked format; a failing format does not stop the other."""
     # Imported here: WeasyPrint takes a while to import, and a build with nothing to do needs
@@ -64,15 +79,13 @@ def render_task(task: RenderTask) -> TaskResult:
             continue
         try:
             if fmt == "pdf":
-                prepared = {index: path.read_bytes() for index, path in task.prepared}
-                pdf = render_pdf(
-                    task.parts,
-                    base_dir=task.templates_dir,
-                    prepared=prepared,
-                    keep=frozenset(task.keep),
-                )
+                prepared = {index: part.data for index, part in task.prepared}
+                pdf = render_pdf(task.parts, base_dir=task.templates_dir, prepared=prepared)
                 page_numbers = pdf.anchor_pages
-                result.notes.extend(f"{described}: refused to fetch {url}" for url in pdf.refused)
+                refused = [*pdf.refused, *(url for _, p in task.prepared for url in p.refused)]
+                result.notes.extend(
+                    f"{described}: refused to fetch {url}" for url in dict.fromkeys(refused)
+                )
                 result.outputs.append(Output("pdf", pdf.data, pdf.pages))
             else:
                 docx = render_docx(

@@ -30,7 +30,7 @@ from ..workbook.validate import load_workbook
 from .files import sha256, write_atomic
 from .index import write_index
 from .plan import FORMATS, Target, plan
-from .render import RenderTask, TaskResult, load_writers, render_task
+from .render import PartPdf, RenderTask, TaskResult, draw_part, load_writers, render_task
 from .summary import summary_html
 from .versions import SNAPSHOT, VersionInputError, previous_of, snapshot
 
@@ -261,44 +261,60 @@ def _run(
 ) -> Iterator[TaskResult]:
     """Render the tasks, in the worker processes if there are any.
 
-    `ready` maps a document fingerprint to its written PDF; the caller adds each PDF it writes
-    before asking for the next result. A document with a part that is itself a document drawn in
-    this run (the full agreement inside a package) waits for it and joins its pages in.
+    A part that several documents share is drawn once and joined into each: the full agreement
+    inside every package (its own document: `ready` maps a document fingerprint to its written
+    PDF, and the caller adds each PDF it writes before asking for the next result) and the
+    measures common to all municipalities (drawn as a part of its own). A document waits for
+    the shared parts drawn in this run; if one fails, it draws that part itself.
     """
-    drawing = {t.fingerprint for t in tasks if len(t.parts) == 1 and "pdf" in t.formats}
+    multi = [t for t in tasks if len(t.parts) > 1 and "pdf" in t.formats]
+    joining = {id(t) for t in multi}  # the documents that join parts
+    documents = {t.fingerprint for t in tasks if len(t.parts) == 1 and "pdf" in t.formats}
+    uses = Counter(fp for task in multi for fp in set(_part_fingerprints(task)))
+    shared: dict[str, tuple[str, Path]] = {}  # fingerprint -> (its HTML, templates folder)
+    for task in multi:
+        for fingerprint, html in zip(_part_fingerprints(task), task.parts, strict=True):
+            if uses[fingerprint] > 1 and fingerprint not in ready and fingerprint not in documents:
+                shared.setdefault(fingerprint, (html, task.templates_dir))
+    drawing = documents | set(shared)
+    drawn: dict[str, PartPdf] = {}
     waiting: list[tuple[RenderTask, set[str]]] = []
     startable: list[RenderTask] = []
     for task in tasks:
-        needs = drawing.intersection(_part_fingerprints(task)) if "pdf" in task.formats else set()
-        if len(task.parts) > 1 and needs:
+        needs = drawing.intersection(_part_fingerprints(task)) if id(task) in joining else set()
+        if needs:
             waiting.append((task, needs))
         else:
             startable.append(task)
 
-    # A part that several documents share (the common measures in every municipality's
-    # package) is kept drawn in the worker that drew it.
-    uses = Counter(fp for task in tasks if len(task.parts) > 1 for fp in _part_fingerprints(task))
-
     def prepared(task: RenderTask) -> RenderTask:
-        if len(task.parts) == 1 or "pdf" not in task.formats:
+        if id(task) not in joining:
             return task
-        fingerprints = _part_fingerprints(task)
-        return replace(
-            task,
-            prepared=tuple((i, ready[fp]) for i, fp in enumerate(fingerprints) if fp in ready),
-            keep=tuple(i for i, fp in enumerate(fingerprints) if uses[fp] > 1),
-        )
+        given: list[tuple[int, PartPdf]] = []
+        for index, fingerprint in enumerate(_part_fingerprints(task)):
+            if fingerprint in drawn:
+                given.append((index, drawn[fingerprint]))
+            elif fingerprint in ready:
+                given.append((index, PartPdf(ready[fingerprint].read_bytes(), ())))
+        return replace(task, prepared=tuple(given))
 
-    def released(finished: RenderTask) -> list[RenderTask]:
+    def released(fingerprint: str) -> list[RenderTask]:
         """The waiting tasks that no longer wait (whether the part they waited for was drawn or
         failed: then they draw it themselves and report its failure as their own)."""
-        drawing.discard(finished.fingerprint)
+        drawing.discard(fingerprint)
         free = [task for task, needs in waiting if not needs & drawing]
         waiting[:] = [(task, needs) for task, needs in waiting if needs & drawing]
         return free
 
+    def part_drawn(fingerprint: str, part: PartPdf | None) -> list[RenderTask]:
+        if part is not None:
+            drawn[fingerprint] = part
+        return released(fingerprint)
+
     total, done = len(tasks), 0
     if pool is None:
+        for fingerprint, (html, templates_dir) in shared.items():
+            startable.extend(part_drawn(fingerprint, _draw_part_or_none(html, templates_dir)))
         queue = deque(startable)
         while queue:
             task = queue.popleft()
@@ -307,19 +323,33 @@ def _run(
             if progress:
                 progress(task.target.describe(), done, total)
             yield result
-            queue.extend(released(task))
+            queue.extend(released(task.fingerprint))
         return
+    parts = {pool.submit(draw_part, html, where): fp for fp, (html, where) in shared.items()}
     running = {pool.submit(render_task, prepared(task)): task for task in startable}
-    while running:
-        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+    while running or parts:
+        finished, _ = wait([*running, *parts], return_when=FIRST_COMPLETED)
         for future in finished:
+            if future in parts:
+                fingerprint = parts.pop(future)
+                part = None if future.exception() else future.result()
+                for free in part_drawn(fingerprint, part):
+                    running[pool.submit(render_task, prepared(free))] = free
+                continue
             task = running.pop(future)
             done += 1
             if progress:
                 progress(task.target.describe(), done, total)
             yield future.result()
-            for free in released(task):
+            for free in released(task.fingerprint):
                 running[pool.submit(render_task, prepared(free))] = free
+
+
+def _draw_part_or_none(html: str, templates_dir: Path) -> PartPdf | None:
+    try:
+        return draw_part(html, templates_dir)
+    except Exception:  # the documents that share the part draw it and report the failure
+        return None
 
 
 def _part_fingerprints(task: RenderTask) -> list[str]:

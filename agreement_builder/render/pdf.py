@@ -9,8 +9,6 @@ XMP packet, with the extension schema PDF/A requires for a namespace it does not
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -87,15 +85,12 @@ def render_pdf(
     *,
     base_dir: Path,
     prepared: Mapping[int, bytes] | None = None,
-    keep: frozenset[int] = frozenset(),
 ) -> PdfOutput:
     """Lay out the HTML document(s) (relative URLs resolve in `base_dir`) into one tagged PDF.
 
     Several parts become one PDF, each part keeping its own page numbering, and the metadata of
-    the first. `prepared` gives, by part index, the PDF that part makes when it was written
-    before (the full agreement inside every party's package): its pages are joined in, not drawn
-    again. The parts in `keep` (shared with other documents) are kept drawn in this process and
-    not drawn again.
+    the first. `prepared` gives, by part index, the PDF that part makes, drawn before (the full
+    agreement inside every party's package): its pages are joined in, not drawn again.
     """
     parts = [parts] if isinstance(parts, str) else list(parts)
     prepared = prepared or {}
@@ -104,7 +99,7 @@ def render_pdf(
         if index in prepared:
             drawn.append(PdfOutput(prepared[index], 0, (), {}))
         else:
-            drawn.append(_draw(part, base_dir.resolve(), keep=index in keep))
+            drawn.append(_draw(part, base_dir.resolve()))
     refused = tuple(dict.fromkeys(url for output in drawn for url in output.refused))
     if len(drawn) == 1:
         return PdfOutput(drawn[0].data, drawn[0].pages, refused, drawn[0].anchor_pages)
@@ -112,15 +107,7 @@ def render_pdf(
     return PdfOutput(joined.data, joined.pages, refused, joined.anchor_pages)
 
 
-_DRAWN: OrderedDict[tuple[str, Path], PdfOutput] = OrderedDict()
-_DRAWN_KEPT = 4  # a few shared parts, e.g. the common measures in each language
-
-
-def _draw(html: str, base_dir: Path, *, keep: bool = False) -> PdfOutput:
-    key = (hashlib.sha256(html.encode()).hexdigest(), base_dir)
-    if key in _DRAWN:
-        _DRAWN.move_to_end(key)
-        return _DRAWN[key]
+def _draw(html: str, base_dir: Path) -> PdfOutput:
     fetcher = ConfinedFetcher(base_dir)
     document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
         pdf_variant=PDF_VARIANT, font_config=_fonts()
@@ -131,12 +118,7 @@ def _draw(html: str, base_dir: Path, *, keep: bool = False) -> PdfOutput:
     for number, page in enumerate(document.pages, 1):
         for anchor in page.anchors:
             anchor_pages.setdefault(anchor, number)
-    output = PdfOutput(data, len(document.pages), tuple(fetcher.refused), anchor_pages)
-    if keep:
-        _DRAWN[key] = output
-        while len(_DRAWN) > _DRAWN_KEPT:
-            _DRAWN.popitem(last=False)
-    return output
+    return PdfOutput(data, len(document.pages), tuple(fetcher.refused), anchor_pages)
 
 
 @cache
