@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .pdfjoin import join_pdfs
 from .pdflang import languages_in_structure
@@ -59,15 +59,18 @@ class ConfinedFetcher(URLFetcher):
     image that points at `file:///etc/passwd` or `http://...` must not be read into the PDF.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, parsed: frozenset[str] = frozenset()) -> None:
         super().__init__(allowed_protocols={"file", "data"}, timeout=1)
         self.root = root.resolve()
         self.refused: list[str] = []
+        self.parsed = parsed  # stylesheets given to WeasyPrint already parsed: served empty
 
     def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
         if not self.allows(url):
             self.refused.append(url)
             raise ValueError(f"refused to fetch {url}: only files in {self.root} are allowed")
+        if url in self.parsed:
+            return URLFetcherResponse(url, b"", {"Content-Type": "text/css"})
         return super().fetch(url, headers)
 
     def allows(self, url: str) -> bool:
@@ -109,8 +112,14 @@ def render_pdf(
 
 def _draw(html: str, base_dir: Path) -> PdfOutput:
     fetcher = ConfinedFetcher(base_dir)
-    document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
-        pdf_variant=PDF_VARIANT, font_config=_fonts()
+    source = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
+    sheets = _linked_stylesheets(source, base_dir)
+    fetcher.parsed = frozenset(sheet.url for sheet in sheets)
+    fetcher.refused.extend(url for sheet in sheets for url in sheet.refused)
+    document = source.render(
+        pdf_variant=PDF_VARIANT,
+        font_config=_fonts(),
+        stylesheets=[sheet.css for sheet in sheets],
     )
     with languages_in_structure():
         data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_declare_pdfua)
@@ -119,6 +128,42 @@ def _draw(html: str, base_dir: Path) -> PdfOutput:
         for anchor in page.anchors:
             anchor_pages.setdefault(anchor, number)
     return PdfOutput(data, len(document.pages), tuple(fetcher.refused), anchor_pages)
+
+
+@dataclass(frozen=True)
+class _Stylesheet:
+    url: str
+    css: CSS
+    refused: tuple[str, ...]  # what it asked for (fonts) and did not get
+
+
+def _linked_stylesheets(html: HTML, base_dir: Path) -> list[_Stylesheet]:
+    """The document's linked stylesheets inside `base_dir` (print.css), each parsed once per
+    process and content: parsing it is a fifth of drawing a one-page document.
+
+    WeasyPrint takes them as user stylesheets, which yield to the document's own rules (its
+    `<style>` and `style` attributes) however specific; the templates' own rules never compete
+    with print.css, and the same documents come out byte for byte as before.
+    """
+    found = []
+    for link in html.wrapper_element.query_all("link"):
+        element = link.etree_element
+        if "stylesheet" not in element.get("rel", "").split() or not element.get("href"):
+            continue
+        url = urljoin(html.base_url, element.get("href"))
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve()
+        if parts.scheme != "file" or not path.is_relative_to(base_dir) or not path.is_file():
+            continue  # fetched (or refused) as WeasyPrint finds it
+        found.append(_parsed(url, path.read_bytes(), base_dir))
+    return found
+
+
+@cache
+def _parsed(url: str, data: bytes, base_dir: Path) -> _Stylesheet:
+    fetcher = ConfinedFetcher(base_dir)  # its fonts are fetched while it is parsed
+    css = CSS(string=data.decode(), base_url=url, url_fetcher=fetcher, font_config=_fonts())
+    return _Stylesheet(url, css, tuple(fetcher.refused))
 
 
 @cache

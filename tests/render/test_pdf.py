@@ -108,3 +108,28 @@ def test_independent_accessibility_checker_finds_no_errors(sample, tmp_path: Pat
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_stylesheet_is_read_as_it_is_now_and_its_fonts_stay_confined(tmp_path: Path) -> None:
+    """print.css is parsed once per process and content: an edit is seen at once (watch), and
+    what it asks for outside the templates folder is refused like anything else."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES / "fonts", templates / "fonts")
+    stylesheet = templates / "print.css"
+    html = (
+        '<!DOCTYPE html><html lang="fi"><head><meta charset="utf-8"><title>Tyyli</title>'
+        '<link rel="stylesheet" href="print.css"></head><body><p>Teksti</p></body></html>'
+    )
+    stylesheet.write_text("p { color: #000000 }", encoding="utf-8")
+    black = render_pdf(html, base_dir=templates)
+    stylesheet.write_text("p { color: #ff0000 }", encoding="utf-8")
+    red = render_pdf(html, base_dir=templates)
+    assert black.data != red.data
+    with pikepdf.open(io.BytesIO(red.data)) as pdf:
+        assert b"1 0 0 rg" in pdf.pages[0].Contents.read_bytes()
+    stylesheet.write_text(
+        '@font-face { font-family: X; src: url("file:///etc/hostname"); } p { font-family: X }',
+        encoding="utf-8",
+    )
+    hostile = render_pdf(html, base_dir=templates)
+    assert hostile.refused == ("file:///etc/hostname",)
