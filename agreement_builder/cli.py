@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 MAX_SHOWN_PROBLEMS = 200
 
 
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _report(error: WorkbookError) -> None:
     """Print a workbook's problems on stderr, one `path:line:col: message` per line."""
     for problem in error.problems[:MAX_SHOWN_PROBLEMS]:
@@ -73,10 +77,12 @@ def validate(workbooks: tuple[Path, ...]) -> None:
             _report(error)
             failed = True
             continue
-        click.echo(
-            f"{path}: valid: {len(workbook.parties)} parties, {len(workbook.goals)} goals, "
-            f"{len(workbook.measures())} measures"
+        counts = (
+            _counted(len(workbook.parties), "party", "parties"),
+            _counted(len(workbook.goals), "goal", "goals"),
+            _counted(len(workbook.measures()), "measure", "measures"),
         )
+        click.echo(f"{path}: valid: {', '.join(counts)}")
     sys.exit(1 if failed else 0)
 
 

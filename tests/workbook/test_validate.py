@@ -154,7 +154,7 @@ def test_all_errors_are_reported_sorted_by_position(tmp_path: Path, minimal_text
 def test_valid_workbook_prints_a_summary() -> None:
     code, out, err = run("validate", str(FIXTURES / "minimal.yaml"))
     assert (code, err) == (0, "")
-    assert out == f"{FIXTURES / 'minimal.yaml'}: valid: 3 parties, 1 goals, 1 measures\n"
+    assert out == f"{FIXTURES / 'minimal.yaml'}: valid: 3 parties, 1 goal, 1 measure\n"
 
 
 def test_en_dash_business_id_is_stored_with_a_hyphen(tmp_path: Path, minimal_text: str) -> None:
