@@ -84,7 +84,8 @@ def test_the_agenda_item_names_the_right_bodies_and_person(lappi: Built) -> None
     ranua = next(m for m in LAPPI["municipalities"] if m["id"] == "ranua")
     text = " ".join(docx_blocks(open_docx(str(lappi.party_path("agenda-item", "ranua", "docx")))))
     assert "Kunnanhallitus esittää, että kunnanvaltuusto hyväksyy sopimuksen" in text
-    assert f"Sopimuksen allekirjoittaa osapuolen puolesta {ranua['contact']['name']}" in text
+    # The responsible person is authorized to sign.
+    assert f"osapuolen puolesta valtuutetaan {ranua['contact']['name']}" in text
     assert "Kunnanvaltuusto 16.11.2026 § 87" in text  # its decision is recorded
     for measure in expected_measures("ranua"):
         assert measure in text
