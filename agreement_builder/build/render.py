@@ -50,8 +50,7 @@ class TaskResult:
 
 
 def load_writers() -> None:
-    """Import the writers (WeasyPrint takes about a second), so that a worker is ready before
-    its first document arrives."""
+    """Import the writers (WeasyPrint takes about half a second)."""
     from ..render import docx, pdf  # noqa: F401
 
 

@@ -241,15 +241,19 @@ def _render_parts(
 
 @contextmanager
 def _workers(jobs: int | None) -> Iterator[ProcessPoolExecutor | None]:
-    """The worker processes (none for one job), started at once: they load the writers while
-    this process renders the documents' HTML."""
+    """The worker processes (none for one job), started at once with the writers loaded.
+
+    This process loads the writers (WeasyPrint takes about half a second) before the workers
+    are forked, so they start with them instead of each loading them again.
+    """
     count = jobs or os.cpu_count() or 1
     if count <= 1:
         yield None
         return
+    load_writers()
     with ProcessPoolExecutor(max_workers=count) as pool:
         for _ in range(count):
-            pool.submit(load_writers)
+            pool.submit(int)  # start the workers now, while the HTML is rendered
         yield pool
 
 
