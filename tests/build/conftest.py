@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,7 +14,7 @@ from docx import Document as open_docx
 from pypdf import PdfReader
 
 from agreement_builder.build.run import BuildReport, build
-from tests.conftest import WORKBOOKS
+from tests.conftest import WORKBOOKS, soffice_convert
 
 
 @dataclass
@@ -102,28 +101,7 @@ def lappi(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 def soffice_to_pdf(docx: Path, outdir: Path) -> subprocess.CompletedProcess:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip(
-            "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
-        )
-    profile = outdir / "lo-profile"
-    return subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            str(docx),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    return soffice_convert(docx, outdir, "pdf")
 
 
 @pytest.fixture(scope="session")

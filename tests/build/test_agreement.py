@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from agreement_builder.build.files import sha256
 from tests.build.conftest import Built, docx_blocks, soffice_to_pdf, words
-from tests.conftest import WORKBOOKS
+from tests.conftest import WORKBOOKS, pdfua_check
 
 LAPPI = yaml.safe_load((WORKBOOKS / "lappi.yaml").read_text(encoding="utf-8"))
 
@@ -186,15 +186,7 @@ def test_libreoffice_opens_the_docx(lappi: Built, tmp_path: Path) -> None:
 
 
 def test_pdf_passes_the_independent_accessibility_checker(lappi: Built) -> None:
-    pdfua = shutil.which("pdfua")
-    if pdfua is None:
-        pytest.skip("pdfua is not installed: pip install pdfua")
-    result = subprocess.run(
-        [pdfua, "check", "--min-severity", "error", str(lappi.path("pdf"))],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = pdfua_check(lappi.path("pdf"))
     assert result.returncode == 0, result.stdout + result.stderr
 
 

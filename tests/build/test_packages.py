@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from agreement_builder.build.files import sha256
 from agreement_builder.build.run import build
 from tests.build.conftest import Built, docx_blocks
-from tests.conftest import FIXTURES, ROOT, WORKBOOKS
+from tests.conftest import FIXTURES, ROOT, WORKBOOKS, pdfua_check
 
 LAPPI = yaml.safe_load((WORKBOOKS / "lappi.yaml").read_text(encoding="utf-8"))
 MUNICIPALITIES = {m["id"] for m in LAPPI["municipalities"]}
@@ -222,10 +222,8 @@ def test_a_second_build_of_the_same_folder_refuses_while_one_runs(tmp_path: Path
 
 
 def test_packages_stay_tagged_and_accessible(lappi: Built) -> None:
-    import shutil
 
     import pikepdf
-    import pytest
 
     path = lappi.party_path("package", "ranua", "pdf")
     with pikepdf.open(path) as pdf:
@@ -233,15 +231,7 @@ def test_packages_stay_tagged_and_accessible(lappi: Built) -> None:
         assert str(pdf.open_metadata()["dc:title"]).endswith("Ranuan kunta")
         # Every page's content is in the structure tree, the agreement's pages included.
         assert all("/StructParents" in page.obj for page in pdf.pages)
-    pdfua = shutil.which("pdfua")
-    if pdfua is None:
-        pytest.skip("pdfua is not installed: pip install pdfua")
-    result = subprocess.run(
-        [pdfua, "check", "--min-severity", "error", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = pdfua_check(path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

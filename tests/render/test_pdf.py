@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -12,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from agreement_builder.render.pdf import ConfinedFetcher, render_pdf
-from tests.conftest import FIXTURES, TEMPLATES
+from tests.conftest import FIXTURES, TEMPLATES, pdfua_check
 
 SAMPLE = (FIXTURES / "sample-document.html").read_text(encoding="utf-8")
 
@@ -96,17 +95,9 @@ def test_pages_and_anchors(sample) -> None:
 
 
 def test_independent_accessibility_checker_finds_no_errors(sample, tmp_path: Path) -> None:
-    pdfua = shutil.which("pdfua")
-    if pdfua is None:
-        pytest.skip("pdfua is not installed: pip install pdfua")
     path = tmp_path / "sample.pdf"
     path.write_bytes(sample.data)
-    result = subprocess.run(
-        [pdfua, "check", "--min-severity", "error", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = pdfua_check(path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

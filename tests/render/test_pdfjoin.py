@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -12,7 +10,7 @@ import pytest
 
 from agreement_builder.render.pdf import render_pdf
 from agreement_builder.render.pdfjoin import join_pdfs
-from tests.conftest import TEMPLATES
+from tests.conftest import TEMPLATES, pdfua_check
 
 
 def part(title: str, anchor: str, pages: int, link_to: str) -> str:
@@ -124,15 +122,10 @@ def test_the_same_parts_give_the_same_bytes(parts: list[bytes], joined) -> None:
 
 
 def test_the_joined_pdf_passes_the_pdfua_checker(joined, tmp_path: Path) -> None:
-    checker = shutil.which("pdfua")
-    if checker is None:
-        pytest.skip("pdfua is not installed: pip install pdfua")
     path = tmp_path / "joined.pdf"
     path.write_bytes(joined.data)
-    result = subprocess.run(
-        [checker, "check", str(path)], capture_output=True, text=True, check=False
-    )
-    assert "errors=0" in result.stdout, result.stdout
+    result = pdfua_check(path)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_a_part_that_is_given_is_joined_not_drawn(parts: list[bytes]) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -15,7 +13,7 @@ from agreement_builder.cli import main
 from agreement_builder.workbook.problems import WorkbookError
 from agreement_builder.workbook.validate import load_workbook
 from agreement_builder.workbook.xlsx_write import workbook_to_xlsx
-from tests.conftest import FIXTURES, WORKBOOKS
+from tests.conftest import FIXTURES, WORKBOOKS, soffice_convert
 
 EXAMPLES = ["lappi", "pohjanmaa"]
 SHEET_NAMES = [
@@ -190,27 +188,8 @@ def test_values_as_office_software_saves_them(tmp_path: Path) -> None:
 
 
 def libreoffice_resave(source: Path, outdir: Path) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip(
-            "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
-        )
-    outdir.mkdir()
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{outdir / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(outdir),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
+    result = soffice_convert(
+        source, outdir, "xlsx:Calc MS Excel 2007 XML", package="libreoffice-calc-nogui"
     )
     saved = outdir / source.name
     if not saved.exists():
