@@ -146,7 +146,6 @@ def build(
             report.unchanged = True
             return _finish(report, state, started)
 
-        pool = stack.enter_context(_workers(jobs))
         try:
             contexts = {
                 language: build_context(workbook, language, templates_dir / "messages")
@@ -207,6 +206,7 @@ def build(
             and entry["fingerprint"] in joined
             and _unaltered(version_dir / name, entry)
         }
+        pool = stack.enter_context(_workers(jobs)) if tasks else None
         for result in _run(tasks, pool, progress, ready):
             _record(result, version_dir, entries, report)
             if any(output.format == "pdf" for output in result.outputs):
@@ -241,7 +241,7 @@ def _render_parts(
 
 @contextmanager
 def _workers(jobs: int | None) -> Iterator[ProcessPoolExecutor | None]:
-    """The worker processes (none for one job), started at once with the writers loaded.
+    """The worker processes (none for one job), with the writers loaded.
 
     This process loads the writers (WeasyPrint takes about half a second) before the workers
     are forked, so they start with them instead of each loading them again.
@@ -252,8 +252,6 @@ def _workers(jobs: int | None) -> Iterator[ProcessPoolExecutor | None]:
         return
     load_writers()
     with ProcessPoolExecutor(max_workers=count) as pool:
-        for _ in range(count):
-            pool.submit(int)  # start the workers now, while the HTML is rendered
         yield pool
 
 

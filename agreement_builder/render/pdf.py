@@ -59,11 +59,11 @@ class ConfinedFetcher(URLFetcher):
     image that points at `file:///etc/passwd` or `http://...` must not be read into the PDF.
     """
 
-    def __init__(self, root: Path, parsed: frozenset[str] = frozenset()) -> None:
+    def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols={"file", "data"}, timeout=1)
         self.root = root.resolve()
         self.refused: list[str] = []
-        self.parsed = parsed  # stylesheets given to WeasyPrint already parsed: served empty
+        self.parsed: frozenset[str] = frozenset()  # stylesheets given parsed: served empty
 
     def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
         if not self.allows(url):
