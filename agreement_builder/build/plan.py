@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from ..document.context import DocumentContext, party_languages
 from ..workbook.model import Workbook
+from .render import FORMATS
 
-FORMATS = ("pdf", "docx")
 AGREEMENT = ("agreement.html.j2",)
 # A party's package: cover sheet, the full agreement, the measures common to all municipalities
 # (a municipality's package only: the part is the same in each, drawn once), and the party's own

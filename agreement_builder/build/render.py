@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .plan import Target
+if TYPE_CHECKING:
+    from .plan import Target
+
+FORMATS = ("pdf", "docx")  # what a document can be written as
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def render_task(task: RenderTask) -> TaskResult:
     result = TaskResult(task.target, task.fingerprint)
     described = task.target.describe()
     page_numbers: dict[str, int] = {}
-    for fmt in ("pdf", "docx"):
+    for fmt in FORMATS:  # the PDF first: the DOCX takes its page numbers
         if fmt not in task.formats:
             continue
         try:

@@ -20,19 +20,30 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..changes.compare import ChangeSet, compare
-from ..document.context import DocumentContext, build_context
-from ..document.party import by_goal, party_document
-from ..render.html import render_html
 from ..workbook.validate import load_workbook
 from .files import sha256, write_atomic
-from .index import write_index
-from .plan import FORMATS, Target, plan
-from .render import PartPdf, RenderTask, TaskResult, draw_part, load_writers, render_task
-from .summary import summary_html
+
+# The modules that plan and render (Jinja, Babel, the document context) are imported only once a
+# build knows it has something to render, so that a build with nothing to do answers at once.
+from .render import (
+    FORMATS,
+    PartPdf,
+    RenderTask,
+    TaskResult,
+    draw_part,
+    load_writers,
+    render_task,
+)
 from .versions import SNAPSHOT, VersionInputError, previous_of, snapshot
+
+if TYPE_CHECKING:
+    from ..changes.compare import ChangeSet
+    from ..document.context import DocumentContext
+    from .plan import Target
+
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 MANIFEST = "manifest.json"
@@ -117,7 +128,11 @@ def build(
         old = previous_of(workbook, output_root, previous)
     except VersionInputError as error:
         raise BuildRefused(f"--previous: {error}") from None
-    changes = compare(old, workbook) if old is not None else None
+    changes = None
+    if old is not None:
+        from ..changes.compare import compare
+
+        changes = compare(old, workbook)
     compared = snapshot(old).hex() if old is not None else ""
     inputs = hashlib.sha256(
         (assets + workbook_path.read_bytes().hex() + compared).encode()
@@ -145,6 +160,10 @@ def build(
         ):
             report.unchanged = True
             return _finish(report, state, started)
+
+        from ..document.context import build_context
+        from .index import write_index
+        from .plan import plan
 
         try:
             contexts = {
@@ -228,6 +247,10 @@ def build(
 def _render_parts(
     target: Target, context: DocumentContext, templates_dir: Path, changes: ChangeSet | None
 ) -> list[str]:
+    from ..document.party import by_goal, party_document
+    from ..render.html import render_html
+    from .summary import summary_html
+
     if target.kind == "changes" and changes is not None:
         return [summary_html(changes, context, templates_dir)]
     extra = {}
