@@ -314,10 +314,7 @@ class _Reader:
                 continue
             if value is not None:
                 _set(record, column.key, value)
-        for key, variants in localized.items():
-            value = self._localized(variants)
-            if value is not None:
-                _set(record, key, value)
+        self._set_localized(record, localized)
         for key, parts in lists.items():
             lead = next((part for part in parts if part[0] in leads), None)
             if lead is not None and not lead[1] and any(items for _, items in parts):
@@ -398,11 +395,15 @@ class _Reader:
                     _set(record, column.key, items)
             elif value is not None:
                 _set(record, column.key, value)
+        self._set_localized(record, localized)
+        return record
+
+    def _set_localized(self, record: dict[str, Any], localized: dict) -> None:
+        """Each localized field of a row (or form), from its per-language cells."""
         for key, variants in localized.items():
             value = self._localized(variants)
             if value is not None:
                 _set(record, key, value)
-        return record
 
     def _parties(
         self, sheet: Sheet, rows: list[tuple[int, list[Any]]], data: dict[str, Any]
