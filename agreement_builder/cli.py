@@ -7,41 +7,42 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
+from .errors import AgreementBuilderError, WorkbookError
 from .workbook.model import json_schema
-from .workbook.problems import WorkbookError
 from .workbook.validate import load_workbook
 
 if TYPE_CHECKING:
-    from .build.run import BuildReport
-
-MAX_SHOWN_PROBLEMS = 200
-
+    from .pipeline.run import BuildReport
 
 def _counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _report(error: WorkbookError) -> None:
-    """Print a workbook's problems on stderr, one `path:line:col: message` per line."""
-    for problem in error.problems[:MAX_SHOWN_PROBLEMS]:
-        click.echo(str(problem), err=True)
-    hidden = len(error.problems) - MAX_SHOWN_PROBLEMS
-    if hidden > 0:
-        click.echo(f"… and {hidden} more problems", err=True)
-    if error.todo:
-        click.echo(
-            f"{error.todo} of {len(error.problems)} problems are placeholders still to fill in "
-            "(text that starts with TODO)",
-            err=True,
-        )
+def _report(error: AgreementBuilderError) -> None:
+    """Print a user-facing error on stderr, one line each (a workbook's problems as
+    `path:line:col: message`)."""
+    for line in error.lines():
+        click.echo(line, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group: every user-facing error is printed and mapped to its exit code here,
+    once; a command may set `ctx.meta["error_exit"]` (diff exits 2 on bad input, as diff does)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AgreementBuilderError as error:
+            _report(error)
+            sys.exit(ctx.meta.get("error_exit", error.exit_code))
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="agreement-builder")
 def main() -> None:
     """Build a wellbeing area's strategic cooperation agreement from its workbook.
@@ -127,17 +128,10 @@ def diff(old: Path, new: Path, output: Path | None, color: bool | None) -> None:
       agreement-builder diff output/lapin-yhteistyosopimus/0.3 workbooks/lappi.yaml
       agreement-builder diff lappi-0.3.yaml lappi-0.4.yaml -o muutokset
     """
-    from .build.diff import diff as diff_versions
-    from .build.versions import VersionInputError
+    from .commands.diff import diff as diff_versions
 
-    try:
-        result = diff_versions(old, new, output)
-    except WorkbookError as error:
-        _report(error)
-        sys.exit(2)
-    except VersionInputError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
+    click.get_current_context().meta["error_exit"] = 2
+    result = diff_versions(old, new, output)
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     click.echo(result.text(color=color), nl=False, color=color)
@@ -256,8 +250,7 @@ def build(
       agreement-builder build workbooks/lappi.yaml --previous output/lapin-yhteistyosopimus/0.2
     """
     # Imported here so that `validate` does not pay for loading the renderers.
-    from .build.run import BuildRefused
-    from .build.run import build as build_documents
+    from .pipeline.run import build as build_documents
 
     progress, close = _progress_bar()
     try:
@@ -271,12 +264,6 @@ def build(
             progress=progress,
             previous=previous,
         )
-    except WorkbookError as error:
-        _report(error)
-        sys.exit(1)
-    except BuildRefused as refused:
-        click.echo(f"refused: {refused}", err=True)
-        sys.exit(1)
     finally:
         close()
     _summarize(report)
@@ -295,7 +282,7 @@ def watch(workbook: Path, output: Path, reference_docx: Path | None, jobs: int |
     Example:
       agreement-builder watch workbooks/lappi.yaml -o output
     """
-    from .build.watch import watch as watch_and_build
+    from .commands.watch import watch as watch_and_build
 
     def say(line: str, error: bool = False) -> None:
         click.echo(line, err=error)
@@ -325,13 +312,9 @@ def export_xlsx(workbook: Path, output: Path) -> None:
     Example:
       agreement-builder export-xlsx workbooks/lappi.yaml -o lappi.xlsx
     """
-    from .convert import export_xlsx as export
+    from .commands.spreadsheet import export_xlsx as export
 
-    try:
-        todo = export(workbook, output)
-    except WorkbookError as error:
-        _report(error)
-        sys.exit(1)
+    todo = export(workbook, output)
     left = f"; {todo} placeholders (TODO) still to fill in" if todo else ""
     click.echo(f"{output}: written from {workbook}{left}")
 
@@ -356,13 +339,9 @@ def import_xlsx(spreadsheet: Path, output: Path) -> None:
     Example:
       agreement-builder import-xlsx lappi.xlsx -o workbooks/lappi.yaml
     """
-    from .convert import import_xlsx as import_
+    from .commands.spreadsheet import import_xlsx as import_
 
-    try:
-        todo = import_(spreadsheet, output)
-    except WorkbookError as error:
-        _report(error)
-        sys.exit(1)
+    todo = import_(spreadsheet, output)
     left = f"; {todo} placeholders (TODO) still to fill in" if todo else ""
     click.echo(f"{output}: written from {spreadsheet}{left}")
 
@@ -391,9 +370,7 @@ def new(area: str | None, output: Path | None, force: bool, list_areas: bool) ->
       agreement-builder new --area lappi -o workbooks/lappi-2027.yaml
       agreement-builder new --area "Pohjanmaan hyvinvointialue"
     """
-    from .convert import OutputExists, new_workbook
-    from .registry import UnknownArea
-    from .registry.starter import area_lines
+    from .commands.new import area_lines, new_workbook
 
     if list_areas:
         for line in area_lines():
@@ -401,11 +378,7 @@ def new(area: str | None, output: Path | None, force: bool, list_areas: bool) ->
         return
     if not area:
         raise click.UsageError("name the area with --area (see --list)")
-    try:
-        path, found = new_workbook(area, output, force=force)
-    except (UnknownArea, OutputExists) as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+    path, found = new_workbook(area, output, force=force)
     click.echo(
         f"{path}: new workbook for {found.fi} ({len(found.municipalities)} municipalities, "
         f"{', '.join(found.languages)}); fill in the TODO placeholders, then "

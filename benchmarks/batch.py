@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from agreement_builder.build.run import build  # noqa: E402
+from agreement_builder.pipeline.run import build  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -41,8 +41,8 @@ def tagging_cost(workbook: Path) -> tuple[float, float]:
     """Seconds to draw the full agreement tagged (PDF/A-2a, PDF/UA) and untagged, in-process."""
     from weasyprint import HTML
 
-    from agreement_builder.build.run import DEFAULT_TEMPLATES
     from agreement_builder.document.context import build_context
+    from agreement_builder.pipeline.run import DEFAULT_TEMPLATES
     from agreement_builder.render.html import render_html
     from agreement_builder.render.pdf import PDF_VARIANT, ConfinedFetcher
     from agreement_builder.workbook.validate import load_workbook

@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 WORKBOOKS = ROOT / "workbooks"
-TEMPLATES = ROOT / "templates"
+TEMPLATES = ROOT / "agreement_builder" / "templates"
 
 
 @pytest.fixture

@@ -14,7 +14,10 @@ from typing import Any
 
 import yaml
 
+from ..errors import UnknownArea
 from ..workbook.problems import did_you_mean
+
+__all__ = ["Area", "Municipality", "Registry", "UnknownArea", "registry"]
 
 KINDS = ("kunta", "kaupunki")
 
@@ -57,9 +60,6 @@ class Area:
         swedish = sum(1 for m in self.municipalities if m.languages[0] == "sv")
         return ["sv", "fi"] if swedish * 2 > len(self.municipalities) else ["fi", "sv"]
 
-
-class UnknownArea(LookupError):
-    """No area matches what was asked; the message says what would."""
 
 
 @dataclass(frozen=True)

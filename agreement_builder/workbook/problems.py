@@ -6,6 +6,18 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..errors import WorkbookError
+
+__all__ = [
+    "Loc",
+    "Problem",
+    "WorkbookError",
+    "cell_name",
+    "did_you_mean",
+    "is_placeholder",
+    "one_of",
+]
+
 # A place in workbook data: the keys and list indexes from the top, e.g. ("goals", 0, "title").
 Loc = tuple[str | int, ...]
 
@@ -60,14 +72,6 @@ def is_placeholder(value: object) -> bool:
     """Text that `new` writes for the preparer to replace: it starts with TODO."""
     return isinstance(value, str) and value.lstrip().startswith(TODO)
 
-
-class WorkbookError(Exception):
-    """A workbook that cannot be used; `problems` lists everything found, sorted by position."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: list[Problem] = sorted(set(problems))
-        self.todo = sum(1 for p in self.problems if p.todo)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:

@@ -13,9 +13,9 @@ import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from agreement_builder.build.run import build
-from agreement_builder.build.versions import SNAPSHOT, previous_version, snapshot, version_key
 from agreement_builder.cli import main
+from agreement_builder.pipeline.run import build
+from agreement_builder.pipeline.versions import SNAPSHOT, previous_version, snapshot, version_key
 from agreement_builder.workbook.validate import load_workbook
 from tests.changes.versions import LAPPI, edited, lappi_data, measure, write
 from tests.conftest import FIXTURES, WORKBOOKS, pdfua_check
@@ -180,7 +180,7 @@ def test_the_cli_in_a_pipe_has_no_colour(new_version: Path) -> None:
 
 
 def test_a_spreadsheet_is_a_version_too(tmp_path: Path, new_version: Path) -> None:
-    from agreement_builder.convert import export_xlsx
+    from agreement_builder.commands.spreadsheet import export_xlsx
 
     spreadsheet = tmp_path / "lappi.xlsx"
     export_xlsx(LAPPI, spreadsheet)

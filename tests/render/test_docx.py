@@ -12,8 +12,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from agreement_builder.render.docx import DocxWriterError, render_docx
-from tests.build.conftest import docx_blocks, soffice_to_pdf
 from tests.conftest import FIXTURES
+from tests.pipeline.conftest import docx_blocks, soffice_to_pdf
 
 SAMPLE = (FIXTURES / "sample-document.html").read_text(encoding="utf-8")
 

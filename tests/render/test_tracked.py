@@ -20,9 +20,9 @@ from agreement_builder.render.docx import render_docx
 from agreement_builder.render.html import render_html
 from agreement_builder.render.tracked import TrackedChangesError, track_changes
 from agreement_builder.workbook.validate import load_workbook
-from tests.build.conftest import soffice_to_pdf
 from tests.changes.versions import ADDED_TEXT, LAPPI, edited, lappi_data, load
 from tests.conftest import TEMPLATES
+from tests.pipeline.conftest import soffice_to_pdf
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PARTS = ("word/document.xml", "word/header2.xml", "word/footer2.xml")

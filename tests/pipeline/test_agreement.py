@@ -12,9 +12,9 @@ import yaml
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from agreement_builder.build.files import sha256
-from tests.build.conftest import Built, docx_blocks, soffice_to_pdf, words
+from agreement_builder.pipeline.files import sha256
 from tests.conftest import WORKBOOKS, pdfua_check
+from tests.pipeline.conftest import Built, docx_blocks, soffice_to_pdf, words
 
 LAPPI = yaml.safe_load((WORKBOOKS / "lappi.yaml").read_text(encoding="utf-8"))
 
@@ -163,7 +163,7 @@ def test_pdf_and_docx_say_the_same_words_in_the_same_order(lappi: Built) -> None
 
 
 def test_two_builds_are_byte_identical(lappi: Built, tmp_path: Path) -> None:
-    from agreement_builder.build.run import build
+    from agreement_builder.pipeline.run import build
 
     # The whole batch once more costs as much as the first; two parties and the agreement's
     # own render (tests/render) show the same.

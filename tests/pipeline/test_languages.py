@@ -17,8 +17,8 @@ import yaml
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 
-from tests.build.conftest import Built, build_once, docx_blocks
 from tests.conftest import FIXTURES, TEMPLATES, WORKBOOKS
+from tests.pipeline.conftest import Built, build_once, docx_blocks
 
 POHJANMAA = yaml.safe_load((WORKBOOKS / "pohjanmaa.yaml").read_text(encoding="utf-8"))
 BILINGUAL = yaml.safe_load((FIXTURES / "bilingual.yaml").read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ import pytest
 from docx import Document as open_docx
 from pypdf import PdfReader
 
-from agreement_builder.build.run import BuildReport, build
+from agreement_builder.pipeline.run import BuildReport, build
 from tests.conftest import WORKBOOKS, soffice_convert
 
 

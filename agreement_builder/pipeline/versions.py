@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..errors import VersionInputError
 from ..workbook.dump import dump_workbook
 from ..workbook.model import Workbook
 from ..workbook.plain import to_data
@@ -25,9 +26,6 @@ def snapshot(workbook: Workbook) -> bytes:
     order and spreadsheet layout gone, the content the same)."""
     return dump_workbook(to_data(workbook), SNAPSHOT_HEADER).encode("utf-8")
 
-
-class VersionInputError(Exception):
-    """A path that is neither a workbook nor a built version folder."""
 
 
 def load_version(path: Path) -> Workbook:

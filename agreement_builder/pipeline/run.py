@@ -19,10 +19,12 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..errors import BuildRefused, VersionInputError
 from ..workbook.validate import load_workbook
 from .files import sha256, write_atomic
 
@@ -37,7 +39,7 @@ from .render import (
     load_writers,
     render_task,
 )
-from .versions import SNAPSHOT, VersionInputError, previous_of, snapshot
+from .versions import SNAPSHOT, previous_of, snapshot
 
 if TYPE_CHECKING:
     from ..changes.compare import ChangeSet
@@ -45,14 +47,12 @@ if TYPE_CHECKING:
     from .plan import Target
 
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# Shipped inside the package (package data), so that an installed tool builds outside a checkout.
+DEFAULT_TEMPLATES = Path(str(resources.files("agreement_builder") / "templates"))
 MANIFEST = "manifest.json"
 STATE = ".build-state.json"
 LOCK = ".build.lock"
 
-
-class BuildRefused(Exception):
-    """The build would overwrite what must not be overwritten; nothing was written."""
 
 
 @dataclass(frozen=True)

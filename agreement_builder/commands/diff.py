@@ -12,11 +12,11 @@ from pathlib import Path
 from ..changes.compare import ChangeSet, compare
 from ..changes.report import format_text
 from ..document.context import build_context
-from .files import write_atomic
-from .plan import change_stem
-from .run import DEFAULT_TEMPLATES
-from .summary import summary_html, summary_pdf, tracked_docx
-from .versions import load_version
+from ..pipeline.files import write_atomic
+from ..pipeline.plan import change_stem
+from ..pipeline.run import DEFAULT_TEMPLATES
+from ..pipeline.summary import summary_html, summary_pdf, tracked_docx
+from ..pipeline.versions import load_version
 
 
 @dataclass

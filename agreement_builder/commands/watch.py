@@ -8,8 +8,8 @@ from pathlib import Path
 
 from watchfiles import watch as watch_changes
 
-from ..workbook.problems import WorkbookError
-from .run import DEFAULT_TEMPLATES, BuildRefused, build
+from ..errors import AgreementBuilderError, WorkbookError
+from ..pipeline.run import DEFAULT_TEMPLATES, build
 
 Say = Callable[..., None]  # say(line, error=False)
 
@@ -28,13 +28,11 @@ def rebuild(
         report = build(
             workbook, output, templates_dir=templates_dir, reference_docx=reference_docx, jobs=jobs
         )
-    except WorkbookError as error:
-        for problem in error.problems:
-            say(str(problem), error=True)
-        say("not rebuilt: the last good documents are kept", error=True)
-        return False
-    except BuildRefused as refused:
-        say(f"refused: {refused}", error=True)
+    except AgreementBuilderError as error:
+        for line in error.lines():
+            say(line, error=True)
+        if isinstance(error, WorkbookError):
+            say("not rebuilt: the last good documents are kept", error=True)
         return False
     for failure in report.failures:
         say(f"failed: {failure.target} as {failure.format}: {failure.reason}", error=True)

@@ -17,10 +17,10 @@ import yaml
 from docx import Document as open_docx
 from pypdf import PdfReader
 
-from agreement_builder.build.files import sha256
-from agreement_builder.build.run import build
-from tests.build.conftest import Built, docx_blocks
+from agreement_builder.pipeline.files import sha256
+from agreement_builder.pipeline.run import build
 from tests.conftest import FIXTURES, ROOT, WORKBOOKS, pdfua_check
+from tests.pipeline.conftest import Built, docx_blocks
 
 LAPPI = yaml.safe_load((WORKBOOKS / "lappi.yaml").read_text(encoding="utf-8"))
 MUNICIPALITIES = {m["id"] for m in LAPPI["municipalities"]}
@@ -209,7 +209,7 @@ def test_a_second_build_of_the_same_folder_refuses_while_one_runs(tmp_path: Path
 
     import pytest
 
-    from agreement_builder.build.run import BuildRefused
+    from agreement_builder.pipeline.run import BuildRefused
 
     workbook = _small_workbook(tmp_path)
     out = tmp_path / "out"

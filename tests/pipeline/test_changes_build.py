@@ -10,8 +10,8 @@ import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from agreement_builder.build.run import BuildRefused, build
 from agreement_builder.cli import main
+from agreement_builder.pipeline.run import BuildRefused, build
 from tests.conftest import FIXTURES
 
 MINIMAL = FIXTURES / "minimal.yaml"

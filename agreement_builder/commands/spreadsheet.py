@@ -1,4 +1,4 @@
-"""Workbook files: YAML to XLSX, XLSX to YAML, and a new workbook for an area.
+"""Workbook files: YAML to XLSX and XLSX to YAML.
 
 Each function validates its input first: a bad input raises WorkbookError and writes nothing.
 Outputs are written atomically.
@@ -6,17 +6,14 @@ Outputs are written atomically.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .build.files import write_atomic
-from .registry import Area, registry
-from .registry.starter import starter_header, starter_workbook
-from .workbook.dump import dump_workbook
-from .workbook.plain import ordered, to_data
-from .workbook.problems import WorkbookError
-from .workbook.validate import check, read_workbook
+from ..errors import WorkbookError
+from ..pipeline.files import write_atomic
+from ..workbook.dump import dump_workbook
+from ..workbook.plain import ordered, to_data
+from ..workbook.validate import check, read_workbook
 
 
 def _convertible(source: Path) -> tuple[dict[str, Any], int]:
@@ -38,7 +35,7 @@ def _convertible(source: Path) -> tuple[dict[str, Any], int]:
 def export_xlsx(source: Path, target: Path) -> int:
     """Write the workbook `source` (YAML or XLSX) as the spreadsheet `target`; return the
     number of placeholders still to fill in."""
-    from .workbook.xlsx_write import workbook_to_xlsx
+    from ..workbook.xlsx_write import workbook_to_xlsx
 
     data, todo = _convertible(source)
     write_atomic(target, workbook_to_xlsx(data))
@@ -52,25 +49,3 @@ def import_xlsx(source: Path, target: Path) -> int:
     header = f"Imported from {source.name} by agreement-builder import-xlsx."
     write_atomic(target, dump_workbook(data, header).encode("utf-8"))
     return todo
-
-
-class OutputExists(FileExistsError):
-    """`new` would overwrite a workbook that may hold someone's work."""
-
-
-def new_workbook(
-    area_query: str, target: Path | None, *, force: bool = False, today: dt.date | None = None
-) -> tuple[Path, Area]:
-    """Write a new YAML workbook for the area named by `area_query` (see Registry.find).
-
-    Raises UnknownArea for an unknown area and OutputExists when `target` exists (unless
-    `force`); nothing is written then. The default target is `<area id>.yaml`.
-    """
-    area = registry().find(area_query)
-    target = target or Path(f"{area.id}.yaml")
-    if target.exists() and not force:
-        raise OutputExists(f"{target} exists: choose another file with -o, or --force")
-    day = today or dt.date.today()
-    text = dump_workbook(starter_workbook(area, day), starter_header(area, day))
-    write_atomic(target, text.encode("utf-8"))
-    return target, area

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from docx import Document as open_docx
 from pypdf import PdfReader
 
-from agreement_builder.build.run import BuildRefused, build
 from agreement_builder.cli import main
-from tests.build.conftest import docx_blocks
+from agreement_builder.pipeline.run import BuildRefused, build
 from tests.conftest import FIXTURES
+from tests.pipeline.conftest import docx_blocks
 
 HOSTILE = [
     "<script>alert('x')</script>",

@@ -7,11 +7,15 @@ strategic goals workbook, and placeholders (text starting with TODO) for what pe
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+from ..errors import OutputExists
+from ..pipeline.files import write_atomic
+from ..registry import Area, Municipality, registry
+from ..workbook.dump import dump_workbook
 from ..workbook.model import FORMAT
 from ..workbook.problems import TODO
-from . import Area, Municipality, registry
 
 AREA_APPROVER = {"fi": "aluevaltuusto", "sv": "välfärdsområdesfullmäktige"}
 APPROVERS = {
@@ -179,3 +183,21 @@ def area_lines() -> list[str]:
         f"({len(area.municipalities)} municipalities, {', '.join(area.languages)})"
         for area in registry().areas
     ]
+
+
+def new_workbook(
+    area_query: str, target: Path | None, *, force: bool = False, today: dt.date | None = None
+) -> tuple[Path, Area]:
+    """Write a new YAML workbook for the area named by `area_query` (see Registry.find).
+
+    Raises UnknownArea for an unknown area and OutputExists when `target` exists (unless
+    `force`); nothing is written then. The default target is `<area id>.yaml`.
+    """
+    area = registry().find(area_query)
+    target = target or Path(f"{area.id}.yaml")
+    if target.exists() and not force:
+        raise OutputExists(f"{target} exists: choose another file with -o, or --force")
+    day = today or dt.date.today()
+    text = dump_workbook(starter_workbook(area, day), starter_header(area, day))
+    write_atomic(target, text.encode("utf-8"))
+    return target, area

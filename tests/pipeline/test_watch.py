@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from agreement_builder.build.watch import rebuild, watch
+from agreement_builder.commands.watch import rebuild, watch
 from tests.conftest import FIXTURES
 
 

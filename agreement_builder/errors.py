@@ -1,0 +1,73 @@
+"""Every error a user may see, under one base class that the command line maps to an exit code.
+
+A library function raises one of these for a problem the user can mend (a bad workbook, a build
+that would overwrite an approved version, an unknown area); anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from .workbook.problems import Problem
+
+
+class AgreementBuilderError(Exception):
+    """A problem the user can mend; its message says what and how."""
+
+    exit_code: ClassVar[int] = 1
+    prefix: ClassVar[str] = "error"
+
+    def lines(self) -> list[str]:
+        """What the command line prints, one line each, on stderr."""
+        return [f"{self.prefix}: {self}"]
+
+
+class WorkbookError(AgreementBuilderError):
+    """A workbook that cannot be used; `problems` lists everything found, sorted by position."""
+
+    MAX_SHOWN: ClassVar[int] = 200
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = sorted(set(problems))
+        self.todo = sum(1 for p in self.problems if p.todo)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        shown = [str(problem) for problem in self.problems[: self.MAX_SHOWN]]
+        hidden = len(self.problems) - self.MAX_SHOWN
+        if hidden > 0:
+            shown.append(f"… and {hidden} more problems")
+        if self.todo:
+            shown.append(
+                f"{self.todo} of {len(self.problems)} problems are placeholders still to fill in "
+                "(text that starts with TODO)"
+            )
+        return shown
+
+
+class BuildRefused(AgreementBuilderError):
+    """The build would overwrite what must not be overwritten; nothing was written."""
+
+    prefix = "refused"
+
+
+class VersionInputError(AgreementBuilderError):
+    """A path that is neither a workbook nor a built version folder."""
+
+
+class UnknownArea(AgreementBuilderError, LookupError):
+    """No area matches what was asked; the message says what would."""
+
+
+class OutputExists(AgreementBuilderError, FileExistsError):
+    """A command would overwrite a file that may hold someone's work."""
+
+
+class TemplateError(AgreementBuilderError):
+    """A template folder, template or message catalog that cannot be used (file and line)."""
+
+
+class OutputError(AgreementBuilderError):
+    """A file could not be written (disk full, read-only folder, a link planted in the way)."""
