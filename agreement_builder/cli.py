@@ -384,3 +384,54 @@ def new(area: str | None, output: Path | None, force: bool, list_areas: bool) ->
         f"{', '.join(found.languages)}); fill in the TODO placeholders, then "
         f"agreement-builder validate {path}"
     )
+
+
+@main.group()
+def indicators() -> None:
+    """Indicator data: fetch the values of Sotkanet indicators into the lock file.
+
+    \b
+    Example:
+      agreement-builder indicators fetch workbooks/lappi.yaml
+    """
+
+
+@indicators.command("fetch")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--api",
+    default="https://sotkanet.fi/rest/1.1",
+    show_default=True,
+    metavar="URL",
+    help="The Sotkanet REST API 1.1 to ask.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for each answer.",
+)
+def indicators_fetch(workbook: Path, api: str, timeout: float) -> None:
+    """Fetch the values of the workbook's Sotkanet indicators into its lock file.
+
+    Every indicator with `sotkanet: {id: N}` is fetched for the wellbeing area, each
+    municipality (matched by its code) and the country, for the years of the agreement's
+    period and five before it, with THL's official Finnish and Swedish titles, unit and
+    when THL last updated the data. The lock file is written beside the workbook
+    (lappi.yaml → lappi.indicators.lock.json); builds and reports read only it, so they
+    stay offline and give the same bytes. On any error (unknown indicator, unreachable API,
+    timeout, an unexpected answer) the previous lock file is left as it was.
+
+    \b
+    Example:
+      agreement-builder indicators fetch workbooks/lappi.yaml
+    """
+    from .commands.indicators import fetch_indicators
+
+    report = fetch_indicators(workbook, api, timeout)
+    same = "; the data is unchanged" if report.unchanged else ""
+    click.echo(
+        f"{report.path}: {_counted(report.indicators, 'indicator', 'indicators')}, "
+        f"{_counted(report.values, 'value', 'values')}{same}"
+    )

@@ -71,3 +71,12 @@ class TemplateError(AgreementBuilderError):
 
 class OutputError(AgreementBuilderError):
     """A file could not be written (disk full, read-only folder, a link planted in the way)."""
+
+
+class IndicatorFetchError(AgreementBuilderError):
+    """Indicator data could not be fetched (unknown indicator, unreachable or slow API, an
+    answer that is not what the API gives); the previous lock file is left as it was."""
+
+
+class LockFileError(AgreementBuilderError):
+    """An indicator lock file that cannot be read (broken, edited by hand, another format)."""

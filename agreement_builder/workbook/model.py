@@ -262,12 +262,21 @@ class Theme(Strict):
     title: LocalizedText
 
 
+class SotkanetReference(Strict):
+    """An indicator of THL's Sotkanet indicator bank, whose values `indicators fetch` gets."""
+
+    id: int = Field(gt=0, description="The indicator's number in Sotkanet, e.g. 186.")
+
+
 class Indicator(Strict):
     id: ItemId
     name: LocalizedText
     baseline: NumberText | None = None
     target: NumberText
     source: str | None = Field(None, description="e.g. Sotkanet, hyvinvointikertomus.")
+    sotkanet: SotkanetReference | None = Field(
+        None, description="The indicator in Sotkanet: `indicators fetch` gets its values."
+    )
 
 
 class Measure(Strict):
@@ -317,6 +326,23 @@ class Section(Strict):
     body: LocalizedText
 
 
+# Where an indicator value was measured: a party (the area or a municipality) or the country.
+COUNTRY = "country"
+
+
+class IndicatorValue(Strict):
+    """A value of an indicator entered by hand (one outside Sotkanet: the school health
+    survey, TEAviisari, an own register)."""
+
+    indicator: ItemId = Field(description="The indicator's id.")
+    year: int = Field(ge=1900, le=2100, description="The year the value describes.")
+    region: Reference = Field(
+        description="Where it was measured: the wellbeing area's or a municipality's id, "
+        "or `country`."
+    )
+    value: float = Field(description="The value, a number (e.g. 37.5 for 37,5 %).")
+
+
 class Workbook(Strict):
     """A whole workbook: everything the agreement says that the templates do not."""
 
@@ -338,6 +364,9 @@ class Workbook(Strict):
     forums: list[Forum] = Field(default_factory=list)
     monitoring: Monitoring | None = None
     sections: list[Section] = Field(default_factory=list)
+    indicator_values: list[IndicatorValue] = Field(
+        default_factory=list, description="Indicator values entered by hand."
+    )
 
     @property
     def parties(self) -> list[Party]:

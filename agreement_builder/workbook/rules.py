@@ -11,7 +11,7 @@ from typing import Any
 
 from .fields import localized_values
 from .load import Source
-from .model import ALL_MUNICIPALITIES, LANGUAGES
+from .model import ALL_MUNICIPALITIES, COUNTRY, LANGUAGES
 from .problems import Loc, Problem, did_you_mean, is_placeholder
 
 
@@ -21,6 +21,7 @@ def check(data: dict[str, Any], source: Source) -> list[Problem]:
         *_language_problems(data, source),
         *_id_problems(data, source),
         *(p for p in _reference_problems(data, source) if p is not None),
+        *_value_problems(data, source),
     ]
 
 
@@ -173,3 +174,41 @@ def _reference_problems(data: dict[str, Any], source: Source) -> Iterator[Proble
                 yield unknown(
                     ("monitoring", "reports", r, "responsible", j), ref, "party", party_refs
                 )
+
+
+def _value_problems(data: dict[str, Any], source: Source) -> Iterator[Problem]:
+    """Indicator values entered by hand: a known indicator, a known region, one value per
+    indicator, year and region."""
+    indicators = [i for _, i, kind in _goal_item_ids(data) if kind == "indicator"]
+    regions = [i for _, i in _ids(data, ["wellbeing_area", "municipalities"])] + [COUNTRY]
+    first: dict[tuple[Any, Any, Any], Loc] = {}
+    for v, row in _items(data, "indicator_values"):
+        base: Loc = ("indicator_values", v)
+        indicator, region = row.get("indicator"), row.get("region")
+        if isinstance(indicator, str) and indicator not in indicators:
+            loc = (*base, "indicator")
+            hint = did_you_mean(indicator, indicators) or (
+                f"; known indicator ids: {', '.join(indicators[:12])}"
+                if indicators
+                else "; the workbook defines no indicators"
+            )
+            yield source.problem(
+                loc, f"{source.label(loc, data)}: unknown indicator '{indicator}'{hint}"
+            )
+        if isinstance(region, str) and region not in regions:
+            loc = (*base, "region")
+            hint = did_you_mean(region, regions) or (
+                f"; use the wellbeing area's id, a municipality's id or '{COUNTRY}'"
+            )
+            yield source.problem(
+                loc, f"{source.label(loc, data)}: unknown region '{region}'{hint}"
+            )
+        key = (indicator, row.get("year"), region)
+        if key in first:
+            yield source.problem(
+                base,
+                f"{source.label(base, data)}: a second value of indicator '{indicator}' for "
+                f"{region} in {row.get('year')}: the first is at {source.place(first[key])}",
+            )
+        else:
+            first[key] = base

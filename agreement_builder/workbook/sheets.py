@@ -25,6 +25,7 @@ class Kind(Enum):
     REST = "rest"  # the other items of the list that LEAD starts
     LOCALIZED = "localized"  # one column per language
     NUMBER = "number"  # text that is often a number (baseline, target, section)
+    DECIMAL = "decimal"  # a number (an indicator's value); text "37,5" is 37.5
 
 
 class Choices(Enum):
@@ -37,6 +38,8 @@ class Choices(Enum):
     LANGUAGES = "languages"
     STATUS = "status"
     ROLE = "role"
+    INDICATOR = "indicator"
+    REGION = "region"
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,18 @@ INDICATORS = Sheet(
         Column("Lähtötaso", ("baseline",), Kind.NUMBER, width=14),
         Column("Tavoitetaso", ("target",), Kind.NUMBER, width=14),
         Column("Lähde", ("source",), width=24),
+        Column("Sotkanet-tunnus", ("sotkanet", "id"), Kind.NUMBER, width=10),
+    ),
+)
+
+# Indicator values entered by hand (indicators outside Sotkanet), a value per row.
+VALUES = Sheet(
+    "Mittariarvot",
+    (
+        Column("Mittari", ("indicator",), width=10, choices=Choices.INDICATOR),
+        Column("Vuosi", ("year",), Kind.NUMBER, width=8),
+        Column("Alue", ("region",), width=18, choices=Choices.REGION),
+        Column("Arvo", ("value",), Kind.DECIMAL, width=10),
     ),
 )
 
@@ -214,6 +229,7 @@ SHEETS: tuple[Sheet, ...] = (
     FORUMS,
     REPORTS,
     SECTIONS,
+    VALUES,
 )
 # Where each top-level key of the format lives, for problems about a whole list.
 SHEET_OF = {
@@ -227,6 +243,7 @@ SHEET_OF = {
     "goals": GOALS,
     "forums": FORUMS,
     "sections": SECTIONS,
+    "indicator_values": VALUES,
 }
 
 

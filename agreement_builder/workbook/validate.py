@@ -157,6 +157,18 @@ def _translate(error: Any, data: Any, source: Source) -> Problem:
         return source.problem(
             loc, f"{where}: '{shown}' is not a valid date: write YYYY-MM-DD, e.g. 2026-12-11"
         )
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        shown = written if written is not None else value
+        whole = kind.startswith("int")
+        example = "a whole number, e.g. 2027" if whole else "a number, e.g. 37.5"
+        return source.problem(loc, f"{where}: '{shown}' is not valid: write {example}")
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        shown = written if written is not None else value
+        bound = {"greater_than": "above", "greater_than_equal": "at least"}.get(kind, "at most")
+        if kind == "less_than":
+            bound = "below"
+        limit = next(iter(ctx.values()), "")
+        return source.problem(loc, f"{where}: '{shown}' is not valid: must be {bound} {limit}")
     if kind == "list_type":
         return source.problem(
             loc,

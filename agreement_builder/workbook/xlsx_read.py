@@ -211,6 +211,9 @@ class _Reader:
             monitoring["reports"] = [record for record, _ in reports]
         if monitoring:
             data["monitoring"] = monitoring
+        values = self._table(sheets["Mittariarvot"], rows["Mittariarvot"], ("indicator_values",))
+        if values:
+            data["indicator_values"] = [record for record, _ in values]
         return data
 
     # -- sheets ---------------------------------------------------------------------------
@@ -506,7 +509,13 @@ class _Reader:
             if text in _ERRORS:  # what a formula that failed leaves
                 self._problem(cell, f"{cell.header}: the cell holds the error {text}")
                 return None
+            if column.kind is Kind.DECIMAL and text:
+                return _decimal(text)
             return text or None
+        if column.kind is Kind.DECIMAL and isinstance(value, int | float):
+            if isinstance(value, bool):
+                return value
+            return float(value) * (100 if "%" in (number_format or "") else 1)
         if isinstance(value, bool):
             text = "true" if value else "false"
         elif isinstance(value, dt.datetime | dt.date):
@@ -533,6 +542,16 @@ def _number_text(value: float, column: Column, number_format: str) -> str:
     if float(value).is_integer():
         return str(int(value))
     return str(value)
+
+
+def _decimal(text: str) -> float | str:
+    """`37,5`, `37.5`, `1 234,5` and `37,5 %` as the number; other text stays text (and
+    validation says it must be a number)."""
+    plain = text.removesuffix("%").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return float(plain)
+    except ValueError:
+        return text
 
 
 def _filled(value: Any) -> bool:

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from .model import ALL_MUNICIPALITIES, LANGUAGES, TEXT_LANGUAGES, Workbook
+from .model import ALL_MUNICIPALITIES, COUNTRY, LANGUAGES, TEXT_LANGUAGES, Workbook
 from .plain import to_data
 from .sheets import (
     FORM_HEADERS,
@@ -103,6 +103,8 @@ def records_of(sheet: Sheet, data: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from ({"goal": goal["id"], **item} for item in goal.get(key, []))
     elif sheet.name == "Seuranta":
         yield from data.get("monitoring", {}).get("reports", [])
+    elif sheet.name == "Mittariarvot":
+        yield from data.get("indicator_values", [])
     else:
         key = {"Teemat": "themes", "Foorumit": "forums", "Osiot": "sections"}[sheet.name]
         yield from data.get(key, [])
@@ -207,6 +209,10 @@ def _choices(data: dict[str, Any]) -> dict[Choices, list[str]]:
         Choices.LANGUAGES: [*LANGUAGES, ", ".join(LANGUAGES), ", ".join(reversed(LANGUAGES))],
         Choices.STATUS: ["draft", "final"],
         Choices.ROLE: list(ROLES),
+        Choices.INDICATOR: [
+            i["id"] for goal in data["goals"] for i in goal.get("indicators", [])
+        ],
+        Choices.REGION: [*parties[: 1 + len(data.get("municipalities", []))], COUNTRY],
     }
 
 
