@@ -343,6 +343,38 @@ class IndicatorValue(Strict):
     value: float = Field(description="The value, a number (e.g. 37.5 for 37,5 %).")
 
 
+# How a measure stands in a follow-up year.
+MeasureStatus = Literal["not-started", "in-progress", "done", "delayed", "dropped"]
+MEASURE_STATUSES: tuple[str, ...] = ("not-started", "in-progress", "done", "delayed", "dropped")
+
+
+class MunicipalityStatus(Strict):
+    """How a measure stands in one municipality, where that differs from the whole."""
+
+    municipality: Reference = Field(description="A municipality the measure concerns.")
+    status: MeasureStatus
+    account: LocalizedText | None = Field(None, description="A short account of where it is.")
+
+
+class MeasureFollowUp(Strict):
+    measure: ItemId = Field(description="The measure's id.")
+    status: MeasureStatus = Field(
+        description="not-started, in-progress, done, delayed or dropped."
+    )
+    account: LocalizedText | None = Field(None, description="A short account of where it is.")
+    municipalities: list[MunicipalityStatus] = Field(
+        default_factory=list,
+        description="For a measure that concerns several municipalities: those that differ.",
+    )
+
+
+class FollowUpYear(Strict):
+    """The follow-up of one year: how each measure stands."""
+
+    year: int = Field(ge=2000, le=2100, description="The year followed up, e.g. 2027.")
+    measures: list[MeasureFollowUp] = Field(default_factory=list)
+
+
 class Workbook(Strict):
     """A whole workbook: everything the agreement says that the templates do not."""
 
@@ -366,6 +398,9 @@ class Workbook(Strict):
     sections: list[Section] = Field(default_factory=list)
     indicator_values: list[IndicatorValue] = Field(
         default_factory=list, description="Indicator values entered by hand."
+    )
+    follow_up: list[FollowUpYear] = Field(
+        default_factory=list, description="The yearly follow-up: how each measure stands."
     )
 
     @property

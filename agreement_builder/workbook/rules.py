@@ -22,6 +22,7 @@ def check(data: dict[str, Any], source: Source) -> list[Problem]:
         *_id_problems(data, source),
         *(p for p in _reference_problems(data, source) if p is not None),
         *_value_problems(data, source),
+        *_follow_up_problems(data, source),
     ]
 
 
@@ -212,3 +213,101 @@ def _value_problems(data: dict[str, Any], source: Source) -> Iterator[Problem]:
             )
         else:
             first[key] = base
+
+
+def _period_years(data: dict[str, Any]) -> tuple[int, int] | None:
+    agreement = data.get("agreement")
+    period = agreement.get("period") if isinstance(agreement, dict) else None
+    if not isinstance(period, dict):
+        return None
+    start, end = period.get("start"), period.get("end")
+    if not (hasattr(start, "year") and hasattr(end, "year")):
+        return None
+    return start.year, end.year
+
+
+def _follow_up_problems(data: dict[str, Any], source: Source) -> Iterator[Problem]:
+    """Each year once and within the agreement's period; each measure known and once a year;
+    a municipality's own status only for a municipality the measure concerns, once."""
+    measures: dict[str, dict[str, Any]] = {}
+    for _, goal in _items(data, "goals"):
+        for _, measure in _items(goal, "measures"):
+            if isinstance(measure.get("id"), str):
+                measures.setdefault(measure["id"], measure)
+    municipalities = [i for _, i in _ids(data, ["municipalities"])]
+    years = _period_years(data)
+    first_year: dict[Any, Loc] = {}
+    for y, entry in _items(data, "follow_up"):
+        year = entry.get("year")
+        loc: Loc = ("follow_up", y, "year")
+        if isinstance(year, int) and not isinstance(year, bool):
+            if year in first_year:
+                yield source.problem(
+                    loc,
+                    f"{source.label(loc, data)}: the year {year} is followed up twice: the "
+                    f"first is at {source.place(first_year[year])}",
+                )
+            first_year.setdefault(year, loc)
+            if years and not years[0] <= year <= years[1]:
+                yield source.problem(
+                    loc,
+                    f"{source.label(loc, data)}: {year} is not a year of the agreement's period "
+                    f"({years[0]}–{years[1]})",
+                )
+        seen: dict[str, Loc] = {}
+        for m, row in _items(entry, "measures"):
+            base: Loc = ("follow_up", y, "measures", m)
+            measure_id = row.get("measure")
+            if not isinstance(measure_id, str):
+                continue
+            if measure_id not in measures:
+                where = (*base, "measure")
+                known = list(measures)
+                more = ", …" if len(known) > 12 else ""
+                hint = did_you_mean(measure_id, known) or (
+                    f"; known measure ids: {', '.join(known[:12])}{more}"
+                )
+                yield source.problem(
+                    where, f"{source.label(where, data)}: unknown measure '{measure_id}'{hint}"
+                )
+                continue
+            if measure_id in seen:
+                yield source.problem(
+                    base,
+                    f"{source.label(base, data)}: measure '{measure_id}' is followed up twice in "
+                    f"this year: the first is at {source.place(seen[measure_id])}",
+                )
+            seen.setdefault(measure_id, base)
+            concerned = _concerned(measures[measure_id], municipalities)
+            named: dict[str, Loc] = {}
+            for k, own in _items(row, "municipalities"):
+                where = (*base, "municipalities", k, "municipality")
+                ref = own.get("municipality")
+                if not isinstance(ref, str):
+                    continue
+                if ref not in concerned:
+                    hint = did_you_mean(ref, concerned) or (
+                        f"; it concerns {', '.join(concerned)}" if concerned
+                        else "; it concerns no municipality"
+                    )
+                    yield source.problem(
+                        where,
+                        f"{source.label(where, data)}: measure '{measure_id}' does not concern "
+                        f"'{ref}'{hint}",
+                    )
+                elif ref in named:
+                    yield source.problem(
+                        where,
+                        f"{source.label(where, data)}: '{ref}' is listed twice for measure "
+                        f"'{measure_id}': the first is at {source.place(named[ref])}",
+                    )
+                named.setdefault(ref, where)
+
+
+def _concerned(measure: dict[str, Any], municipalities: list[str]) -> list[str]:
+    """The municipalities a measure concerns (workbook-format.md), in the workbook's order."""
+    named = {ref for _, ref in _strings(measure.get("responsible"))}
+    named |= {ref for _, ref in _strings(measure.get("municipalities"))}
+    if ALL_MUNICIPALITIES in named:
+        return municipalities
+    return [m for m in municipalities if m in named]

@@ -40,6 +40,9 @@ class Choices(Enum):
     ROLE = "role"
     INDICATOR = "indicator"
     REGION = "region"
+    MEASURE = "measure"
+    MUNICIPALITY = "municipality"
+    MEASURE_STATUS = "measure status"
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,32 @@ SHEET_OF = {
     "sections": SECTIONS,
     "indicator_values": VALUES,
 }
+
+
+# The follow-up of a year is a sheet of its own, `Seuranta 2027`: a row per measure (Kunta
+# empty) and, below it, a row per municipality whose status differs. Status is written in
+# Finnish, as the drop-down offers it; the format's own words are accepted as well.
+FOLLOW_UP_SHEET = "Seuranta {year}"
+FOLLOW_UP_PATTERN = r"(?i)seuranta\s+(\d{4})"
+MEASURE_STATUS_LABELS = {
+    "ei aloitettu": "not-started",
+    "käynnissä": "in-progress",
+    "valmis": "done",
+    "viivästynyt": "delayed",
+    "luovuttu": "dropped",
+}
+
+
+def follow_up_sheet(year: int) -> Sheet:
+    return Sheet(
+        FOLLOW_UP_SHEET.format(year=year),
+        (
+            Column("Toimenpide", ("measure",), width=11, choices=Choices.MEASURE),
+            Column("Kunta", ("municipality",), width=16, choices=Choices.MUNICIPALITY),
+            Column("Tila", ("status",), width=14, choices=Choices.MEASURE_STATUS),
+            Column("Selvitys", ("account",), Kind.LOCALIZED, width=70),
+        ),
+    )
 
 
 def language_header(header: str, language: str | None) -> str:

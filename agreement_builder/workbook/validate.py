@@ -145,7 +145,7 @@ def _translate(error: Any, data: Any, source: Source) -> Problem:
         return source.problem(loc, f"{where}: '{value}' is not valid: {advice}")
     if kind == "literal_error":
         expected = [e.strip().strip("'") for e in str(ctx.get("expected", "")).split(" or ")]
-        choices = [c for part in expected for c in part.split(", ")]
+        choices = [c.strip().strip("'") for part in expected for c in part.split(", ")]
         shown = value if isinstance(value, str) else written or value
         return source.problem(
             loc,

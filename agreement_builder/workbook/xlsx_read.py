@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +23,10 @@ from typing import Any
 from .load import Loaded, Source
 from .problems import Loc, Problem, WorkbookError, cell_name, did_you_mean, one_of
 from .sheets import (
+    FOLLOW_UP_PATTERN,
     FORM_HEADERS,
     GOAL_HEADER,
+    MEASURE_STATUS_LABELS,
     ROLE_HEADER,
     ROLES,
     SHEET_OF,
@@ -31,6 +34,7 @@ from .sheets import (
     Column,
     Kind,
     Sheet,
+    follow_up_sheet,
     language_header,
     parse_header,
 )
@@ -155,11 +159,16 @@ class _Reader:
         self.source = SheetSource(name)
         self.problems: list[Problem] = []
         self.name = name
+        self.extra: dict[str, int] = {}  # sheets beyond SHEETS (a year's follow-up): position
 
     # -- cells and problems -------------------------------------------------------------
 
     def _at(self, sheet: Sheet, row: int, column: int, header: str | None) -> Cell:
-        return Cell(sheet.name, SHEETS.index(sheet) + 1, row, column, header)
+        if sheet in SHEETS:
+            number = SHEETS.index(sheet) + 1
+        else:
+            number = len(SHEETS) + 1 + self.extra.setdefault(sheet.name, len(self.extra))
+        return Cell(sheet.name, number, row, column, header)
 
     def _problem(self, cell: Cell, message: str) -> None:
         self.problems.append(
@@ -214,7 +223,68 @@ class _Reader:
         values = self._table(sheets["Mittariarvot"], rows["Mittariarvot"], ("indicator_values",))
         if values:
             data["indicator_values"] = [record for record, _ in values]
+        follow_up: list[dict[str, Any]] = []
+        for ws in book.worksheets:
+            match = re.fullmatch(FOLLOW_UP_PATTERN, ws.title.strip())
+            if match:
+                follow_up.append(self._follow_up(ws, int(match[1]), len(follow_up)))
+        if follow_up:
+            data["follow_up"] = follow_up
         return data
+
+    def _follow_up(self, ws: Any, year: int, index: int) -> dict[str, Any]:
+        """A year's follow-up sheet: a row per measure (Kunta empty), then a row for each
+        municipality whose status differs."""
+        sheet = follow_up_sheet(year)
+        whole = self._at(sheet, 0, 0, None)
+        self.source.cells[("follow_up", index)] = whole
+        self.source.cells[("follow_up", index, "year")] = whole
+        measures: list[dict[str, Any]] = []
+        by_id: dict[str, int] = {}
+        base = ("follow_up", index, "measures")
+        for row, (record, _) in enumerate(self._table(sheet, list(_rows(ws)), ("rows",))):
+            status = record.get("status")
+            if isinstance(status, str):
+                key = MEASURE_STATUS_LABELS.get(status.casefold(), status)
+                if key not in MEASURE_STATUS_LABELS.values():
+                    cell = self.source.cells[("rows", row, "status")]
+                    self._problem(
+                        cell,
+                        f"Tila: '{status}' is not valid: use {one_of(MEASURE_STATUS_LABELS)}"
+                        + did_you_mean(status, list(MEASURE_STATUS_LABELS)),
+                    )
+                    # The row stays, so that the rows below it are judged as written; the
+                    # workbook is refused for this problem, the stand-in is never used.
+                    key = "not-started"
+                record["status"] = key
+            municipality = record.pop("municipality", None)
+            measure = record.get("measure")
+            if municipality is None:
+                if isinstance(measure, str):
+                    by_id.setdefault(measure, len(measures))
+                self._place(("rows", row), (*base, len(measures)))
+                measures.append(record)
+                continue
+            own = by_id.get(measure) if isinstance(measure, str) else None
+            if own is None:
+                cell = self.source.cells[("rows", row, "municipality")]
+                self._problem(
+                    cell,
+                    f"Kunta: a municipality's row follows its measure's own row: add a row for "
+                    f"measure '{measure}' with Kunta empty above this one",
+                )
+                self._drop(("rows", row))
+                continue
+            del record["measure"]
+            record = {"municipality": municipality, **record}
+            entry = measures[own].setdefault("municipalities", [])
+            self._place(("rows", row), (*base, own, "municipalities", len(entry)))
+            entry.append(record)
+        return {"year": year, "measures": measures}
+
+    def _drop(self, loc: Loc) -> None:
+        for key in [key for key in self.source.cells if key[: len(loc)] == loc]:
+            del self.source.cells[key]
 
     # -- sheets ---------------------------------------------------------------------------
 

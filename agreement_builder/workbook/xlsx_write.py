@@ -25,12 +25,14 @@ from .model import ALL_MUNICIPALITIES, COUNTRY, LANGUAGES, TEXT_LANGUAGES, Workb
 from .plain import to_data
 from .sheets import (
     FORM_HEADERS,
+    MEASURE_STATUS_LABELS,
     ROLES,
     SHEETS,
     Choices,
     Column,
     Kind,
     Sheet,
+    follow_up_sheet,
     language_header,
 )
 
@@ -56,8 +58,14 @@ def workbook_to_xlsx(workbook: Workbook | dict[str, Any]) -> bytes:
     book = Book()
     book.remove(book.active)
     choices = _choices(data)
-    for sheet in SHEETS:
-        records = list(records_of(sheet, data))
+    sheets = [
+        *((sheet, list(records_of(sheet, data))) for sheet in SHEETS),
+        *(
+            (follow_up_sheet(year["year"]), list(follow_up_records(year)))
+            for year in data.get("follow_up", [])
+        ),
+    ]
+    for sheet, records in sheets:
         variants = {
             column.header: _variants(column, records, languages)
             for column in sheet.columns
@@ -108,6 +116,19 @@ def records_of(sheet: Sheet, data: dict[str, Any]) -> Iterator[dict[str, Any]]:
     else:
         key = {"Teemat": "themes", "Foorumit": "forums", "Osiot": "sections"}[sheet.name]
         yield from data.get(key, [])
+
+
+_STATUS_LABEL = {key: label for label, key in MEASURE_STATUS_LABELS.items()}
+
+
+def follow_up_records(year: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """A year's follow-up sheet: a row per measure, then a row per municipality that differs."""
+    for entry in year.get("measures", []):
+        row = {k: v for k, v in entry.items() if k != "municipalities"}
+        yield {**row, "status": _STATUS_LABEL.get(row.get("status"), row.get("status"))}
+        for own in entry.get("municipalities", []):
+            status = _STATUS_LABEL.get(own.get("status"), own.get("status"))
+            yield {"measure": entry.get("measure"), **own, "status": status}
 
 
 def _get(record: dict[str, Any], key: tuple[str, ...]) -> Any:
@@ -213,6 +234,9 @@ def _choices(data: dict[str, Any]) -> dict[Choices, list[str]]:
             i["id"] for goal in data["goals"] for i in goal.get("indicators", [])
         ],
         Choices.REGION: [*parties[: 1 + len(data.get("municipalities", []))], COUNTRY],
+        Choices.MEASURE: [m["id"] for goal in data["goals"] for m in goal.get("measures", [])],
+        Choices.MUNICIPALITY: [m["id"] for m in data.get("municipalities", [])],
+        Choices.MEASURE_STATUS: list(MEASURE_STATUS_LABELS),
     }
 
 
@@ -242,7 +266,12 @@ def _add_validations(
     for index, (column, _language, _header_text) in enumerate(_expanded(sheet, variants), 1):
         if column.choices is Choices.NONE or not choices[column.choices]:
             continue
-        fixed = column.choices in (Choices.LANGUAGES, Choices.STATUS, Choices.ROLE)
+        fixed = column.choices in (
+            Choices.LANGUAGES,
+            Choices.STATUS,
+            Choices.ROLE,
+            Choices.MEASURE_STATUS,
+        )
         rule = DataValidation(
             type="list",
             formula1=f"={_choice_range(choices, column.choices)}",
