@@ -435,3 +435,101 @@ def indicators_fetch(workbook: Path, api: str, timeout: float) -> None:
         f"{report.path}: {_counted(report.indicators, 'indicator', 'indicators')}, "
         f"{_counted(report.values, 'value', 'values')}{same}"
     )
+
+
+_DATA_OPTION = click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the database, uploads and documents [default: ./agreement-builder-data].",
+)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@_DATA_OPTION
+@click.option(
+    "--http",
+    is_flag=True,
+    help="Allow plain HTTP on a non-loopback address (cookies without the Secure flag); "
+    "use only on a trusted network. On 127.0.0.1 it is the default.",
+)
+@click.option("--no-worker", is_flag=True, help="Start no build worker (run `worker` elsewhere).")
+def serve(host: str, port: int, data: Path | None, http: bool, no_worker: bool) -> None:
+    """Run the web application: pages for the preparer and the council secretaries.
+
+    Creates or updates the database (SQLite in DATA, or PostgreSQL from DATABASE_URL), starts
+    the build worker beside the server (its queue in DATA, or in Redis from REDIS_URL) and
+    serves with waitress. Needs the web extra: pip install 'agreement-builder[web]'.
+
+    \b
+    Example:
+      agreement-builder serve --port 8000 --data /srv/sopimus
+    """
+    from .web.server import serve as run
+
+    run(host, port, data, http=http, worker=not no_worker, say=click.echo)
+
+
+@main.command()
+@_DATA_OPTION
+def worker(data: Path | None) -> None:
+    """Run a build worker of the web application (more machines: share DATABASE_URL, REDIS_URL
+    and the data folder).
+
+    \b
+    Example:
+      REDIS_URL=redis://queue:6379/0 agreement-builder worker --data /srv/sopimus
+    """
+    from .web.server import work
+
+    work(data)
+
+
+@main.group()
+def users() -> None:
+    """Accounts of the web application."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option(
+    "--role", type=click.Choice(["preparer", "secretary"]), required=True, help="What they do."
+)
+@click.option("--party", metavar="ID", help="The party's id in the workbook (a secretary's).")
+@click.option("--language", type=click.Choice(["fi", "sv"]), default="fi", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@_DATA_OPTION
+def users_add(
+    name: str,
+    role: str,
+    party: str | None,
+    language: str,
+    password_stdin: bool,
+    data: Path | None,
+) -> None:
+    """Create an account; asks for its password.
+
+    \b
+    Examples:
+      agreement-builder users add maija --role preparer
+      agreement-builder users add ranuan-sihteeri --role secretary --party ranua --language fi
+    """
+    from .web.server import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    click.echo(add_user(name, role, party, language, password, data))
+
+
+@users.command("list")
+@_DATA_OPTION
+def users_list(data: Path | None) -> None:
+    """List the accounts: name, role, party, language."""
+    from .web.server import list_users
+
+    for line in list_users(data):
+        click.echo(line)

@@ -80,3 +80,7 @@ class IndicatorFetchError(AgreementBuilderError):
 
 class LockFileError(AgreementBuilderError):
     """An indicator lock file that cannot be read (broken, edited by hand, another format)."""
+
+
+class AccountError(AgreementBuilderError):
+    """An account of the web application that cannot be made as asked."""

@@ -1,0 +1,83 @@
+"""The build worker: Huey tasks (SQLite storage by default, Redis with REDIS_URL).
+
+`serve` starts a consumer beside the web server; `agreement-builder worker` starts one on any
+machine that shares the database, the data folder and the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+from huey.contrib.djhuey import db_task, task
+
+from ..errors import AgreementBuilderError
+from .models import Version
+from .workbooks import upload_path
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def ping() -> str:
+    """Answered by a running worker: /healthz asks it."""
+    return "pong"
+
+
+@db_task()
+def build_version(version_id: int) -> str:
+    """Build a version's documents with the library's pipeline, recording progress as it goes."""
+    from ..pipeline.run import build
+
+    version = Version.objects.select_related("agreement").get(pk=version_id)
+    if version.final:
+        return "final"
+    Version.objects.filter(pk=version_id).update(
+        state=Version.BUILDING,
+        progress_done=0,
+        progress_total=0,
+        progress_what="",
+        errors=[],
+        notes=[],
+    )
+    last = [0.0]
+
+    def progress(what: str, done: int, total: int) -> None:
+        # At most a few writes a second: the page polls, the database need not hear every one.
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.3:
+            return
+        last[0] = now
+        Version.objects.filter(pk=version_id).update(
+            progress_done=done, progress_total=total, progress_what=what[:300]
+        )
+
+    try:
+        report = build(
+            upload_path(version.workbook),
+            settings.DOCUMENTS_DIR,
+            jobs=settings.BUILD_JOBS,
+            progress=progress,
+        )
+    except AgreementBuilderError as error:
+        _finish(version_id, Version.FAILED, error.lines(), [])
+        return "failed"
+    except Exception as error:  # a bug: recorded, the worker goes on with the next build
+        log.exception("build of version %s failed", version_id)
+        _finish(version_id, Version.FAILED, [f"{type(error).__name__}: {error}"], [])
+        raise
+    errors = [f"{f.target} ({f.format}): {f.reason}" for f in report.failures]
+    _finish(version_id, Version.BUILT if report.ok else Version.FAILED, errors, list(report.notes))
+    return "built" if report.ok else "failed"
+
+
+def _finish(version_id: int, state: str, errors: list[str], notes: list[str]) -> None:
+    close_old_connections()
+    updated = {"state": state, "errors": errors, "notes": notes, "built_at": timezone.now()}
+    if state == Version.BUILT:
+        version = Version.objects.get(pk=version_id)
+        updated["progress_done"] = updated["progress_total"] = max(version.progress_total, 1)
+    Version.objects.filter(pk=version_id).update(**updated)

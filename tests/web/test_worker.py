@@ -1,0 +1,67 @@
+"""The build worker for real: Huey's consumer takes the task from the queue (SQLite storage, or
+Redis when REDIS_URL is set, as .ci/run does) and builds with the library's pipeline."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from .conftest import upload_file
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def consumer():
+    from huey.contrib.djhuey import HUEY
+
+    from agreement_builder.web import tasks  # noqa: F401
+
+    HUEY.immediate = False
+    HUEY.flush()
+    running = HUEY.create_consumer(workers=1, worker_type="thread", max_delay=0.2)
+    running.start()
+    try:
+        yield HUEY
+    finally:
+        running.stop(graceful=True)
+        HUEY.immediate = True
+
+
+def test_the_queue_is_the_one_configured(consumer):
+    expected = "RedisStorage" if os.environ.get("REDIS_URL") else "SqliteStorage"
+    assert type(consumer.storage).__name__ == expected
+
+
+def test_a_worker_builds_a_version_and_records_its_progress(
+    client, preparer, minimal_yaml, consumer
+):
+    from agreement_builder.web import documents
+    from agreement_builder.web.models import Version
+
+    client.force_login(preparer)
+    upload_file(client, minimal_yaml)
+    version = Version.objects.get()
+    response = client.post(f"/versions/{version.pk}/build/")
+    assert response.status_code == 302
+    seen = set()
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        version.refresh_from_db()
+        seen.add(version.state)
+        if version.state in (Version.BUILT, Version.FAILED):
+            break
+        time.sleep(0.1)
+    assert version.state == Version.BUILT, version.errors
+    assert seen & {Version.QUEUED, Version.BUILDING}  # it was not built inside the request
+    assert version.progress_total and version.progress_done == version.progress_total
+    names = {entry["path"] for entry in documents.documents(version)}
+    assert "ranua_sopimusliite_v0.1_LUONNOS_fi.pdf" in names
+    page = client.get(f"/versions/{version.pk}/")
+    assert b"ranua_sopimusliite_v0.1_LUONNOS_fi.pdf" in page.content
+
+
+def test_healthz_hears_the_real_worker(client, consumer):
+    assert client.get("/healthz").status_code == 200
