@@ -6,8 +6,9 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -17,7 +18,12 @@ from .workbook.model import json_schema
 from .workbook.validate import load_workbook
 
 if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
+
     from .pipeline.run import BuildReport
+
+F = TypeVar("F", bound=Callable[..., Any])
+
 
 def _counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
@@ -155,9 +161,9 @@ def _summarize(report: BuildReport) -> None:
     )
 
 
-def _progress_bar() -> tuple[object, object]:
+def _progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
     """A progress bar of documents done of total, naming the one just finished."""
-    state: dict[str, object] = {}
+    state: dict[str, ProgressBar[str]] = {}
 
     def progress(what: str, done: int, total: int) -> None:
         bar = state.get("bar")
@@ -201,7 +207,7 @@ _BUILD_OPTIONS = [
 ]
 
 
-def _with_build_options(command):
+def _with_build_options(command: F) -> F:
     for option in reversed(_BUILD_OPTIONS):
         command = option(command)
     return command

@@ -5,8 +5,9 @@ DOCX. Generic: it knows words and whitespace, nothing of agreements or documents
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 # A word (letters or digits, with inner hyphens, apostrophes, dots, commas, colons or slashes:
 # `0.3`, `20.11.2026`, `T1.2`, `1,5`), a run of whitespace, or one other character. `2027–2028`
@@ -14,6 +15,7 @@ from difflib import SequenceMatcher
 _TOKEN = re.compile(r"\w+(?:[-'’.,:/]\w+)*|\s+|[^\w\s]")
 
 Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2)
+Token = TypeVar("Token", bound=Hashable)
 
 
 def tokens(text: str) -> list[str]:
@@ -24,12 +26,20 @@ def tokens(text: str) -> list[str]:
 def opcodes(old: Sequence[str], new: Sequence[str]) -> list[Opcode]:
     """difflib opcodes over token lists, with a lone space between two changes taken into the
     change, so that `a b` → `x y` reads as one replaced phrase rather than two words."""
+    return keyed_opcodes(old, new, is_space=lambda token: not token.strip())
+
+
+def keyed_opcodes(
+    old: Sequence[Token], new: Sequence[Token], *, is_space: Callable[[Token], bool]
+) -> list[Opcode]:
+    """`opcodes` over tokens of any kind (a DOCX's run pieces, say); `is_space` tells the
+    whitespace tokens that are taken into a change on both sides of them."""
     raw = SequenceMatcher(None, list(old), list(new), autojunk=False).get_opcodes()
     merged: list[Opcode] = []
     for index, op in enumerate(raw):
         tag, i1, i2, j1, j2 = op
         between_changes = 0 < index < len(raw) - 1
-        if tag == "equal" and between_changes and _is_glue(old[i1:i2]):
+        if tag == "equal" and between_changes and i2 - i1 == 1 and is_space(old[i1]):
             tag = "replace"
         if merged and tag != "equal" and merged[-1][0] != "equal":
             _, a1, _, b1, _ = merged[-1]
@@ -42,10 +52,6 @@ def opcodes(old: Sequence[str], new: Sequence[str]) -> list[Opcode]:
         else (tag, i1, i2, j1, j2)
         for tag, i1, i2, j1, j2 in merged
     ]
-
-
-def _is_glue(pieces: Sequence[str]) -> bool:
-    return len(pieces) == 1 and not pieces[0].strip()
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

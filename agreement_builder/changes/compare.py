@@ -242,9 +242,11 @@ class _Differ:
     ) -> list[FieldChange]:
         """The values of two versions of one item that differ, nested models flattened."""
         skipped = set(skip)
-        model = type(new if new is not None else old)
+        either = new if new is not None else old
+        if either is None:
+            return []
         out: list[FieldChange] = []
-        for name in model.model_fields:
+        for name in type(either).model_fields:
             if name in skipped:
                 continue
             out += self.value(name, getattr(old, name, None), getattr(new, name, None))
@@ -265,8 +267,8 @@ class _Differ:
                 FieldChange(f"{name}.{change.field}", change.old, change.new, change.language)
                 for change in self.fields(old, new, skip=())
             ]
-        a, b = _plain(old), _plain(new)
-        return [] if a == b else [FieldChange(name, a, b)]
+        plain_old, plain_new = _plain(old), _plain(new)
+        return [] if plain_old == plain_new else [FieldChange(name, plain_old, plain_new)]
 
     def text_languages(self, *texts: LocalizedText | None) -> list[str]:
         """The agreement's languages, then any other language a text carries (a Sámi name)."""

@@ -83,7 +83,7 @@ class _Summary:
 
     def groups(self) -> Iterator[GroupView]:
         t = self.t
-        plain_groups = (
+        plain_groups: tuple[tuple[tuple[str, ...], str], ...] = (
             (("agreement",), t("changes_group_agreement")),
             (("party",), t("section_parties")),
             (("theme",), t("changes_group_themes")),
@@ -98,11 +98,12 @@ class _Summary:
                 or (c.subject in ("indicator", "measure") and c.parent == goal_id)
             ]
             yield from self.group(title, in_goal)
-        for subjects, title in (
+        after_goals: tuple[tuple[tuple[str, ...], str], ...] = (
             (("forum",), t("section_forums")),
             (("monitoring", "report"), t("section_monitoring")),
             (("section",), t("changes_group_sections")),
-        ):
+        )
+        for subjects, title in after_goals:
             yield from self.group(title, [c for c in self.changes.changes if c.subject in subjects])
 
     def goals(self) -> Iterator[tuple[str, str]]:

@@ -14,6 +14,7 @@ from ..workbook.model import (
     ALL_MUNICIPALITIES,
     Contact,
     Goal,
+    Language,
     LocalizedText,
     Measure,
     Municipality,
@@ -202,7 +203,7 @@ def anchor(prefix: str, item_id: str) -> str:
     return f"{prefix}-{item_id}".lower().replace(".", "-")
 
 
-def party_languages(workbook: Workbook, party_id: str) -> tuple[str, ...]:
+def party_languages(workbook: Workbook, party_id: str) -> tuple[Language, ...]:
     """The languages of a party's own documents, main one first: a municipality's official
     languages; the area's are the agreement's; another party's the agreement's main one."""
     if party_id == workbook.wellbeing_area.id:

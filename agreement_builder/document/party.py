@@ -44,7 +44,8 @@ def party_document(doc: DocumentContext, party_id: str) -> PartyDocument:
     party = next(p for p in doc.parties if p.id == party_id)
     concerns = doc.concerns[party_id]
     common = {id(c.measure) for c in doc.common} if party.kind == "municipality" else set()
-    board = doc.t.messages.get(f"board.{party.approver}", "")
+    board_key = f"board.{party.approver}"
+    board = doc.t(board_key) if board_key in doc.t.messages else ""
     return PartyDocument(
         party=party,
         board=board,

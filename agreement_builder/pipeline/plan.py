@@ -80,7 +80,7 @@ def plan(
             continue
         for language in party_languages(workbook, party.id):
             ctx = contexts[language]
-            package = PACKAGE
+            package: tuple[str, ...] = PACKAGE
             if not (ctx.common and any(m.id == party.id for m in workbook.municipalities)):
                 package = tuple(part for part in PACKAGE if part != COMMON_PART)
             for kind, templates, label in (

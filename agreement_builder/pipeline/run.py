@@ -16,12 +16,12 @@ import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import BuildRefused, VersionInputError
@@ -166,7 +166,7 @@ def build(
         from .plan import plan
 
         try:
-            contexts = {
+            contexts: dict[str, DocumentContext] = {
                 language: build_context(workbook, language, templates_dir / "messages")
                 for language in agreement.languages
             }
@@ -177,7 +177,7 @@ def build(
             ) from None
         targets = plan(workbook, contexts, only or None, changes=changes is not None)
         entries: dict[str, dict] = dict(state.get("documents", {})) if only else {}
-        previous = state.get("documents", {})
+        written = state.get("documents", {})
         tasks: list[RenderTask] = []
         for target in targets:
             try:
@@ -189,7 +189,7 @@ def build(
             todo = []
             for fmt in (f for f in formats if f in target.formats):
                 name = f"{target.stem}.{fmt}"
-                old = previous.get(name)
+                old = written.get(name)
                 if (
                     not force
                     and old
@@ -220,7 +220,7 @@ def build(
         joined = {fp for task in tasks if len(task.parts) > 1 for fp in _part_fingerprints(task)}
         ready = {
             entry["fingerprint"]: version_dir / name
-            for name, entry in previous.items()
+            for name, entry in written.items()
             if entry["format"] == "pdf"
             and entry["fingerprint"] in joined
             and _unaltered(version_dir / name, entry)
@@ -236,7 +236,7 @@ def build(
         entries = dict(sorted(entries.items(), key=lambda kv: (order.get(kv[0], 1 << 30), kv[0])))
         state["documents"] = entries
         if not only and report.ok:
-            _remove_stale(version_dir, previous, entries)
+            _remove_stale(version_dir, written, entries)
             state["inputs"] = inputs
         _write_if_changed(version_dir / MANIFEST, _manifest(workbook.agreement, entries))
         write_index(version_dir, contexts[agreement.languages[0]], entries, templates_dir)
@@ -353,7 +353,8 @@ def _run(
     parts = {pool.submit(draw_part, html, where): fp for fp, (html, where) in shared.items()}
     running = {pool.submit(render_task, prepared(task)): task for task in startable}
     while running or parts:
-        finished, _ = wait([*running, *parts], return_when=FIRST_COMPLETED)
+        pending: list[Future[Any]] = [*running, *parts]  # a part drawn or a document made
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in finished:
             if future in parts:
                 fingerprint = parts.pop(future)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import lxml.html
+from lxml.html import HtmlElement
 
 RUNNING = ("running-header", "running-footer")
 
@@ -20,12 +21,12 @@ def join_parts(parts: Sequence[str]) -> str:
         return parts[0]
     documents = [lxml.html.document_fromstring(part) for part in parts]
     # Each part's body content, taken before the first part's body is emptied to hold them all.
-    contents = [list(document.find("body")) for document in documents]
+    contents = [list(_body(document)) for document in documents]
     joined = documents[0]
-    body = joined.find("body")
+    body = _body(joined)
     for child in contents[0]:
         body.remove(child)
-    running: dict[str, object] = {}
+    running: dict[str, HtmlElement] = {}
     for elements in contents:
         for element in elements:
             kind = element.get("class", "") if element.tag in ("header", "footer") else ""
@@ -42,3 +43,10 @@ def join_parts(parts: Sequence[str]) -> str:
                 continue
             body.append(element)
     return lxml.html.tostring(joined, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _body(document: HtmlElement) -> HtmlElement:
+    body = document.find("body")
+    if body is None:  # lxml gives every parsed document a body; this only narrows the type
+        raise ValueError("an HTML part has no body")
+    return body

@@ -14,15 +14,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeAlias
 
 import docx
 import lxml.html
 from docx.document import Document
 from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml.ns import qn
-from docx.shared import Emu, Pt
+from docx.section import _Footer, _Header
+from docx.shared import Emu, Mm, Pt
+from docx.styles.style import ParagraphStyle
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from lxml.etree import _Element
 from lxml.html import HtmlElement
 
 from . import ooxml
@@ -59,6 +64,13 @@ class Format:
     lang: str | None = None  # a passage marked with `lang` inside a paragraph
 
 
+# Inline content: text with its format, or an element that becomes a break or a field. (Aliases,
+# since the writer's method `list` hides the built-in name inside its class.)
+Inline: TypeAlias = tuple[str, Format] | HtmlElement
+Pieces: TypeAlias = list[Inline]
+InlineItems: TypeAlias = list[HtmlElement | str]
+
+
 def render_docx(
     html: str,
     *,
@@ -84,7 +96,7 @@ class _Flow:
         # A new cell already holds one empty paragraph: the first block fills it.
         self.fresh: Paragraph | None = target.paragraphs[0] if isinstance(target, _Cell) else None
 
-    def paragraph(self, style: object) -> Paragraph:
+    def paragraph(self, style: ParagraphStyle) -> Paragraph:
         if self.fresh is not None:
             paragraph, self.fresh = self.fresh, None
             paragraph.style = style
@@ -115,7 +127,10 @@ class _Writer:
         self.page_break_pending = False
         self.keep_together = False
         section = self.doc.sections[0]
-        self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
+        # A reference DOCX may leave the page size or margins unset: Word then uses A4, no margin.
+        width = section.page_width if section.page_width is not None else Mm(210)
+        margins = (section.left_margin or 0) + (section.right_margin or 0)
+        self.text_width = Emu(width - margins)
 
     # --- the body -------------------------------------------------------------------------
     def write_body(self, body: HtmlElement) -> None:
@@ -365,11 +380,11 @@ class _Writer:
     def inline_items(
         self,
         paragraph: Paragraph,
-        items: list[HtmlElement | str],
+        items: InlineItems,
         fmt: Format,
-        parent: object | None = None,
+        parent: _Element | None = None,
     ) -> None:
-        pieces: list[tuple[str, Format] | HtmlElement] = []
+        pieces: Pieces = []
         for item in items:
             self._flatten(item, fmt, pieces)
         for piece in _collapse(pieces):
@@ -382,7 +397,7 @@ class _Writer:
                 instruction = "PAGE" if "page-number" in _classes(piece) else "NUMPAGES"
                 ooxml.add_field(paragraph, instruction, "1")
 
-    def _flatten(self, item: HtmlElement | str, fmt: Format, out: list) -> None:
+    def _flatten(self, item: HtmlElement | str, fmt: Format, out: Pieces) -> None:
         if isinstance(item, str):
             if item:
                 out.append((item, fmt))
@@ -408,7 +423,9 @@ class _Writer:
         for child in [item.text or "", *_children_with_tails(item)]:
             self._flatten(child, fmt, out)
 
-    def _run(self, paragraph: Paragraph, text: str, fmt: Format, parent: object | None):
+    def _run(
+        self, paragraph: Paragraph, text: str, fmt: Format, parent: _Element | None
+    ) -> Run:
         if fmt.link and parent is None:
             parent = ooxml.hyperlink(paragraph, fmt.link)
         run = (
@@ -449,9 +466,9 @@ class _Writer:
         return ooxml.stable_zip(out.getvalue(), when)
 
 
-def _collapse(pieces: list) -> list:
+def _collapse(pieces: list[Inline]) -> list[Inline]:
     """HTML whitespace rules: runs of whitespace are one space, none at the line's ends."""
-    out: list = []
+    out: list[Inline] = []
     at_line_start = True
     for piece in pieces:
         if not isinstance(piece, tuple):
@@ -471,14 +488,17 @@ def _collapse(pieces: list) -> list:
     return [p for p in out if not (isinstance(p, tuple) and not p[0])]
 
 
-def _toc_entries(ol: HtmlElement | None, level: int):
+def _toc_entries(
+    ol: HtmlElement | None, level: int
+) -> Iterator[tuple[int, str, HtmlElement]]:
     if ol is None:
         return
     for li in ol.iterfind("li"):
         link = li.find("a")
-        if link is None or not link.get("href", "").startswith("#"):
+        href = link.get("href", "") if link is not None else ""
+        if link is None or not href.startswith("#"):
             raise DocxWriterError('each contents entry is <li><a href="#id">text</a>')
-        yield level, link.get("href")[1:], link
+        yield level, href[1:], link
         yield from _toc_entries(li.find("ol"), level + 1)
 
 
@@ -535,7 +555,7 @@ def _clear_body(document: Document) -> None:
             body.remove(child)
 
 
-def _keep_only_pictures(part: object) -> None:
+def _keep_only_pictures(part: _Header | _Footer) -> None:
     """Keep a template's header or footer logo; drop its sample text."""
     for paragraph in list(part.paragraphs):
         xml = paragraph._p.xml

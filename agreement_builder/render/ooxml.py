@@ -10,16 +10,21 @@ import io
 import zipfile
 from collections.abc import Callable
 from datetime import date
+from typing import cast
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.text.font import CT_RPr
+from docx.oxml.text.run import CT_R
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt, RGBColor
-from docx.styles.style import BaseStyle
+from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml.etree import _Element as Element
 
 FONT = "Arial"  # Liberation Sans, the PDF's font, is metrically identical to it
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
@@ -58,14 +63,17 @@ PARAGRAPH_STYLES: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-def style(document: Document, name: str) -> BaseStyle:
-    """A style by the name Word shows (`TOC 1`) or the name stored in the file (`toc 1`)."""
+def style(document: Document, name: str) -> ParagraphStyle:
+    """A paragraph (or table) style by the name Word shows (`TOC 1`) or the name stored in the
+    file (`toc 1`); a KeyError if there is none of that name."""
     styles = document.styles
     for candidate in (name, name.lower()):
         try:
-            return styles[candidate]
+            found = styles[candidate]
         except KeyError:
             continue
+        if isinstance(found, ParagraphStyle):  # a table style is one, too
+            return found
     raise KeyError(name)
 
 
@@ -90,7 +98,7 @@ def ensure_styles(document: Document, warn: Callable[[str], None] | None) -> Non
         document.styles.element.append(parse_xml(_TABLE_STYLE_XML))
 
 
-def _plain_look(added: BaseStyle, shown: str) -> None:
+def _plain_look(added: ParagraphStyle, shown: str) -> None:
     """Enough formatting that an added style behaves as its name promises."""
     pf = added.paragraph_format
     if shown.startswith("Heading"):
@@ -188,7 +196,7 @@ def default_look(document: Document) -> None:
     style(document, "Heading 3").paragraph_format.space_after = Pt(4)
 
 
-def set_font(rpr: OxmlElement, name: str) -> None:
+def set_font(rpr: Element, name: str) -> None:
     """Set a font on every script slot, dropping theme fonts (which would win over it)."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
@@ -219,16 +227,17 @@ def set_run_language(run: Run, language: str) -> None:
     _set_lang(run._r.get_or_add_rPr(), val=LOCALES.get(language, language))
 
 
-def _set_lang(rpr: OxmlElement, **attrs: str) -> None:
+def _set_lang(rpr: CT_RPr, **attrs: str) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+        created = cast(BaseOxmlElement, OxmlElement("w:lang"))  # as every element OxmlElement makes
+        rpr.insert_element_before(created, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+        lang = created
     for key, value in attrs.items():
         lang.set(qn(f"w:{key}"), value)
 
 
-def _default_rpr(document: Document) -> OxmlElement:
+def _default_rpr(document: Document) -> CT_RPr:
     """The run properties every style starts from (w:docDefaults/w:rPrDefault/w:rPr)."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
@@ -243,7 +252,8 @@ def _default_rpr(document: Document) -> OxmlElement:
     if rpr is None:
         rpr = OxmlElement("w:rPr")
         rpr_default.append(rpr)
-    return rpr
+    # python-docx's parser and OxmlElement make every w:rPr a CT_RPr; lxml's types can't say so.
+    return cast(CT_RPr, rpr)
 
 
 # The children of w:settings that come after w:updateFields (Word insists on schema order).
@@ -305,7 +315,7 @@ def add_field(paragraph: Paragraph, instruction: str, result: str = "") -> None:
     end_field(paragraph)
 
 
-def begin_field(paragraph: Paragraph | OxmlElement, instruction: str) -> None:
+def begin_field(paragraph: Paragraph | Element, instruction: str) -> None:
     parent = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
     parent.append(_field_char("begin"))
     run = OxmlElement("w:r")
@@ -317,12 +327,12 @@ def begin_field(paragraph: Paragraph | OxmlElement, instruction: str) -> None:
     parent.append(_field_char("separate"))
 
 
-def end_field(paragraph: Paragraph | OxmlElement) -> None:
+def end_field(paragraph: Paragraph | Element) -> None:
     parent = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
     parent.append(_field_char("end"))
 
 
-def _field_char(kind: str) -> OxmlElement:
+def _field_char(kind: str) -> Element:
     run = OxmlElement("w:r")
     char = OxmlElement("w:fldChar")
     char.set(qn("w:fldCharType"), kind)
@@ -355,7 +365,7 @@ class Bookmarks:
         p.append(end)
 
 
-def hyperlink(paragraph: Paragraph, anchor: str) -> OxmlElement:
+def hyperlink(paragraph: Paragraph, anchor: str) -> Element:
     """An internal link to a bookmark; runs are appended to the returned element."""
     link = OxmlElement("w:hyperlink")
     link.set(qn("w:anchor"), bookmark_name(anchor))
@@ -364,16 +374,16 @@ def hyperlink(paragraph: Paragraph, anchor: str) -> OxmlElement:
     return link
 
 
-def run_in(parent: OxmlElement, paragraph: Paragraph, text: str) -> Run:
+def run_in(parent: Element, paragraph: Paragraph, text: str) -> Run:
     """A run appended to `parent` (a hyperlink, say) rather than to the paragraph itself."""
-    r = OxmlElement("w:r")
+    r = cast(CT_R, OxmlElement("w:r"))  # python-docx makes every w:r a CT_R
     parent.append(r)
     run = Run(r, paragraph)
     run.text = text
     return run
 
 
-def restart_numbering(document: Document, list_style: BaseStyle) -> str | None:
+def restart_numbering(document: Document, list_style: ParagraphStyle) -> str | None:
     """A fresh numbering instance of a numbered list style, starting at 1; its w:numId."""
     ppr = list_style.element.pPr
     num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
@@ -395,7 +405,8 @@ def restart_numbering(document: Document, list_style: BaseStyle) -> str | None:
 
 
 def use_numbering(paragraph: Paragraph, num_id: str) -> None:
-    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    # python-docx generates get_or_add_numPr at run time (ZeroOrOne) but does not declare it.
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]
     num_pr.get_or_add_ilvl().val = 0
     num_pr.get_or_add_numId().val = int(num_id)
 
@@ -447,7 +458,7 @@ def stable_zip(data: bytes, when: date) -> bytes:
     return out.getvalue()
 
 
-def _child(parent: OxmlElement, tag: str) -> OxmlElement:
+def _child(parent: Element, tag: str) -> Element:
     found = parent.find(qn(tag))
     if found is None:
         found = OxmlElement(tag)
@@ -455,7 +466,7 @@ def _child(parent: OxmlElement, tag: str) -> OxmlElement:
     return found
 
 
-def _set(parent: OxmlElement, tag: str, **attrs: str) -> OxmlElement:
+def _set(parent: Element, tag: str, **attrs: str) -> Element:
     element = _child(parent, tag)
     for key, value in attrs.items():
         element.set(qn(f"w:{key}"), value)

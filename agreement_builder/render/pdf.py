@@ -65,7 +65,7 @@ class ConfinedFetcher(URLFetcher):
         self.refused: list[str] = []
         self.parsed: frozenset[str] = frozenset()  # stylesheets given parsed: served empty
 
-    def fetch(self, url: str, headers: dict | None = None):  # type: ignore[override]
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if not self.allows(url):
             self.refused.append(url)
             raise ValueError(f"refused to fetch {url}: only files in {self.root} are allowed")

@@ -79,7 +79,7 @@ def _copy(out: Pdf, source: Pdf, obj: pikepdf.Object) -> pikepdf.Object:
     return out.copy_foreign(obj)
 
 
-def _document_element(pdf: Pdf) -> Dictionary:
+def _document_element(pdf: Pdf) -> pikepdf.Object:
     """The one top-level `Document` structure element WeasyPrint writes."""
     kids = pdf.Root.StructTreeRoot.K
     if isinstance(kids, Array):
@@ -89,7 +89,7 @@ def _document_element(pdf: Pdf) -> Dictionary:
     return kids
 
 
-def _next_parent_key(parent_tree: Dictionary) -> int:
+def _next_parent_key(parent_tree: pikepdf.Object) -> int:
     nums = parent_tree.Nums
     return max((int(nums[i]) for i in range(0, len(nums), 2)), default=-1) + 1
 
@@ -111,7 +111,7 @@ def _named_destinations(pdf: Pdf) -> dict[str, pikepdf.Object]:
     names = pdf.Root.get(Name.Names)
     if names is None or Name.Dests not in names:
         return {}
-    flat = names.Dests.get(Name.Names, [])
+    flat = names.Dests.get(Name.Names, Array())
     return {str(flat[i]): flat[i + 1] for i in range(0, len(flat), 2)}
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pydyf
 from weasyprint.formatting_structure import boxes
@@ -25,7 +26,8 @@ def languages_in_structure() -> Iterator[None]:
     """Within the block, tagged PDFs that WeasyPrint writes mark passages in another language."""
     original = tags._build_box_tree
 
-    def build_box_tree(box, parent, pdf, *args):  # the signature of WeasyPrint's tagger
+    # WeasyPrint's tagger's signature; WeasyPrint has no type hints, so its objects are Any.
+    def build_box_tree(box: Any, parent: Any, pdf: Any, *args: Any) -> Iterator[Any]:
         document = pdf.catalog.get("Lang")  # set from html[lang] before the tags are built
         language = _own_language(box)
         for element in original(box, parent, pdf, *args):

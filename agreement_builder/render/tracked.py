@@ -23,7 +23,7 @@ from difflib import SequenceMatcher
 
 from lxml import etree
 
-from ..textdiff import opcodes, similarity, tokens
+from ..textdiff import keyed_opcodes, similarity, tokens
 from .ooxml import stable_zip
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -87,7 +87,7 @@ def track_changes(old: bytes, new: bytes, *, author: str, when: date) -> tuple[b
             old_root = etree.fromstring(old_zip.read(name))
             new_root = trees[name]
             if name == "word/document.xml":
-                old_root, new_root = old_root.find(w("body")), new_root.find(w("body"))
+                old_root, new_root = _body(old_root), _body(new_root)
             _Differ(marker, numbering).container(old_root, new_root)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -151,12 +151,12 @@ class _Differ:
                 result += new_blocks[j1:j2]
                 continue
             for i, j in _pair(old_blocks[i1:i2], new_blocks[j1:j2], _block_similarity):
-                if i is None:
-                    result.append(self.inserted(new_blocks[j1 + j]))
-                elif j is None:
-                    result.append(self.deleted(old_blocks[i1 + i]))
-                else:
+                if i is not None and j is not None:
                     result.append(self.changed(old_blocks[i1 + i], new_blocks[j1 + j]))
+                elif j is not None:
+                    result.append(self.inserted(new_blocks[j1 + j]))
+                elif i is not None:
+                    result.append(self.deleted(old_blocks[i1 + i]))
         for block in new_blocks:
             new.remove(block)
         # Blocks go before what must stay last (the body's section properties).
@@ -186,11 +186,11 @@ class _Differ:
                 result += new_rows[j1:j2]
                 continue
             for i, j in _pair(old_rows[i1:i2], new_rows[j1:j2], _row_similarity):
-                if i is None:
+                if i is None and j is not None:
                     result.append(self.row(new_rows[j1 + j], "ins"))
-                elif j is None:
+                elif j is None and i is not None:
                     result.append(self.row(copy.deepcopy(old_rows[i1 + i]), "del"))
-                else:
+                elif i is not None and j is not None:
                     old_row, new_row = old_rows[i1 + i], new_rows[j1 + j]
                     for old_cell, new_cell in zip(
                         old_row.findall(TC), new_row.findall(TC), strict=True
@@ -257,7 +257,9 @@ class _Differ:
         ends = [c for c in new if c.tag == BOOKMARKS[1]]
         for start in starts:
             out.append(start)
-        for tag, i1, i2, j1, j2 in opcodes([x.key for x in a], [x.key for x in b]):
+        for tag, i1, i2, j1, j2 in keyed_opcodes(
+            [x.key for x in a], [x.key for x in b], is_space=_is_space
+        ):
             if tag == "equal":
                 _append_pieces(out, b[j1:j2])
                 continue
@@ -365,6 +367,11 @@ def _key(block: etree._Element) -> tuple:
     return ("tbl", _columns(block), *[_row_key(r) for r in block.findall(TR)])
 
 
+def _is_space(key: tuple) -> bool:
+    """A piece's key that is only whitespace text: the glue between two changed words."""
+    return key[0] == "text" and not key[1].strip()
+
+
 def _row_key(row: etree._Element) -> tuple:
     return tuple(_key(b) for cell in row.findall(TC) for b in cell if b.tag in BLOCKS)
 
@@ -438,20 +445,22 @@ def _run_pieces(run: etree._Element) -> Iterator[_Piece]:
 def _elements(pieces: Sequence[_Piece]) -> Iterator[etree._Element]:
     """The pieces as elements, neighbouring words of the same formatting joined into one run."""
     current: etree._Element | None = None
+    current_text: etree._Element | None = None  # the w:t of `current`
     current_format: bytes | None = None
     for piece in pieces:
         text = piece.element.find(T) if piece.element.tag == R else None
-        if text is not None and current is not None and piece.properties == current_format:
-            current_text = current.find(T)
-            current_text.text = (current_text.text or "") + (text.text or "")
-            if current_text.text != current_text.text.strip():
+        if text is not None and current_text is not None and piece.properties == current_format:
+            joined = (current_text.text or "") + (text.text or "")
+            current_text.text = joined
+            if joined != joined.strip():
                 current_text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             continue
         if current is not None:
             yield current
-            current = current_format = None
+            current = current_text = current_format = None
         if text is not None:
             current, current_format = copy.deepcopy(piece.element), piece.properties
+            current_text = current.find(T)
         else:
             yield piece.element
     if current is not None:
@@ -516,11 +525,24 @@ def _forget_old_references(block: etree._Element, numbering: set[str]) -> None:
     """Deleted old content must not clash with the new document: its bookmarks go, and a list
     numbering the new document lacks falls back to the style's."""
     for bookmark in [e for e in block.iter(*BOOKMARKS)]:
-        bookmark.getparent().remove(bookmark)
+        _remove(bookmark)
     for number in block.iter(w("numPr")):
         num_id = number.find(w("numId"))
         if num_id is not None and num_id.get(w("val")) not in numbering:
-            number.getparent().remove(number)
+            _remove(number)
+
+
+def _remove(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)
+
+
+def _body(document: etree._Element) -> etree._Element:
+    body = document.find(w("body"))
+    if body is None:
+        raise TrackedChangesError("not a DOCX file: its word/document.xml has no body")
+    return body
 
 
 def _numbering_ids(document: zipfile.ZipFile) -> set[str]:
@@ -528,7 +550,7 @@ def _numbering_ids(document: zipfile.ZipFile) -> set[str]:
         root = etree.fromstring(document.read("word/numbering.xml"))
     except KeyError:
         return set()
-    return {n.get(w("numId")) for n in root.iter(w("num"))}
+    return {n.get(w("numId"), "") for n in root.iter(w("num"))}
 
 
 def _max_id(roots: object) -> int:

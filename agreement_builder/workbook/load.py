@@ -252,7 +252,9 @@ class _Converter:
                 return self._mapping(node, loc)
             if isinstance(node, yaml.SequenceNode):
                 return [self.convert(item, (*loc, i)) for i, item in enumerate(node.value)]
-            return self._scalar(node, loc)
+            if isinstance(node, yaml.ScalarNode):
+                return self._scalar(node, loc)
+            raise TypeError(f"not a YAML node PyYAML composes: {node!r}")
         finally:
             self.active.discard(id(node))
 

@@ -53,7 +53,7 @@ def _language_problems(data: dict[str, Any], source: Source) -> Iterator[Problem
     for i, municipality in _items(data, "municipalities"):
         for j, lang in _strings(municipality.get("languages")):
             if lang in LANGUAGES and lang not in languages:
-                loc = ("municipalities", i, "languages", j)
+                loc: Loc = ("municipalities", i, "languages", j)
                 yield source.problem(
                     loc,
                     f"{source.label(loc, data)}: '{lang}' is not one of the agreement's languages "

@@ -337,7 +337,7 @@ class _Reader:
         columns = self._columns(
             sheet, [(i, str(v[0]).strip()) for i, v in enumerate(header_cells, 1) if _filled(v)]
         )
-        out = []
+        out: list[tuple[dict[str, Any], dict[str, Any]]] = []
         for row, values in rows[1:]:
             loc = (*base, len(out))
             record = self._record(sheet, columns, row, values, loc)
@@ -376,14 +376,14 @@ class _Reader:
                 continue
             self.source.cells.setdefault(key_loc, cell)
             if column.kind in (Kind.LIST, Kind.LEAD, Kind.REST):
-                items = _split(value) if value is not None else []
+                given = _split(value) if value is not None else []
                 # The lead party comes first whatever the column order.
                 slot = lists.setdefault(column.key, [])
                 if column.kind is Kind.LEAD:
                     leads.append(cell)
-                    slot.insert(0, (cell, items))
+                    slot.insert(0, (cell, given))
                 else:
-                    slot.append((cell, items))
+                    slot.append((cell, given))
                 continue
             if value is not None:
                 _set(record, column.key, value)
@@ -456,7 +456,8 @@ class _Reader:
             value = self._value(raw, column, cell, column.key)
             self.source.cells.setdefault(column.key, cell)
             if column.kind is Kind.LOCALIZED:
-                self.source.cells[(*column.key, language)] = cell
+                if language:
+                    self.source.cells[(*column.key, language)] = cell
                 variants = localized.setdefault(column.key, {})
                 if value is not None:
                     variants[language] = (value, cell)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook as Book
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -36,6 +37,9 @@ from .sheets import (
     language_header,
 )
 
+if TYPE_CHECKING:
+    from _typeshed import SizedBuffer
+
 CHOICES_SHEET = "Valinnat"
 DATE_FORMAT = "yyyy-mm-dd"
 # Rows offered drop-downs below the data, for rows a preparer adds.
@@ -56,7 +60,8 @@ def workbook_to_xlsx(workbook: Workbook | dict[str, Any]) -> bytes:
     agreement = data["agreement"]
     languages = [lang for lang in agreement.get("languages", []) if lang in LANGUAGES] or ["fi"]
     book = Book()
-    book.remove(book.active)
+    for blank in book.worksheets:  # the sheet a new openpyxl workbook starts with
+        book.remove(blank)
     choices = _choices(data)
     sheets = [
         *((sheet, list(records_of(sheet, data))) for sheet in SHEETS),
@@ -186,7 +191,9 @@ def _header(ws: Worksheet, column: int, text: str, width: int) -> None:
     ws.column_dimensions[get_column_letter(column)].width = width
 
 
-def _expanded(sheet: Sheet, variants: dict[str, list[str | None]]):
+def _expanded(
+    sheet: Sheet, variants: dict[str, list[str | None]]
+) -> Iterator[tuple[Column, str | None, str]]:
     """(column, language, header) for every spreadsheet column of a sheet."""
     for column in sheet.columns:
         if column.kind is Kind.LOCALIZED:
@@ -294,12 +301,24 @@ def _add_validations(
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip archive whose members all carry one fixed time, for reproducible bytes."""
 
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # type: ignore[override]
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: SizedBuffer | str,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
         if isinstance(zinfo_or_arcname, str):
             zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_FIXED_TIME)
             zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
             zinfo_or_arcname.external_attr = 0o644 << 16
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[override]
-        self.writestr(arcname or Path(filename).name, Path(filename).read_bytes())
+    def write(
+        self,
+        filename: str | os.PathLike[str],
+        arcname: str | os.PathLike[str] | None = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        self.writestr(str(arcname or Path(filename).name), Path(filename).read_bytes())

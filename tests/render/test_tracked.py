@@ -125,9 +125,9 @@ def tracked(tmp_path_factory: pytest.TempPathFactory) -> Tracked:
     return Tracked(old_docx, new_docx, data)
 
 
-def marks(tracked: Tracked) -> Counter:
+def marks(tracked: Tracked, parts: tuple[str, ...] = PARTS) -> Counter:
     found: Counter = Counter()
-    for part in PARTS:
+    for part in parts:
         for mark in tracked.xml(part).iter(f"{W}ins", f"{W}del"):
             text = "".join(t.text or "" for t in mark.iter(f"{W}t", f"{W}delText"))
             if text:
@@ -195,6 +195,21 @@ def test_no_changes_no_marks(tracked: Tracked) -> None:
     assert (revisions.insertions, revisions.deletions) == (0, 0)
     with zipfile.ZipFile(io.BytesIO(data)) as docx:
         assert b"<w:ins " not in docx.read("word/document.xml")
+
+
+def test_two_words_replaced_around_one_space_are_one_replaced_phrase() -> None:
+    """`vanha teksti` → `uusi sisältö`: the space between the two changed words is taken into
+    the change (as the change report does), one deletion and one insertion."""
+
+    def docx(text: str) -> bytes:
+        html = f'<html lang="fi"><head><title>t</title></head><body><p>{text}</p></body></html>'
+        return render_docx(html).data
+
+    data, _ = track_changes(docx("vanha teksti"), docx("uusi sisältö"), author=AUTHOR, when=WHEN)
+    found = marks(Tracked(b"", b"", data), ("word/document.xml",))
+    assert found == Counter(
+        [("document", "del", "vanha teksti"), ("document", "ins", "uusi sisältö")]
+    )
 
 
 def test_not_a_docx_is_a_clear_error() -> None:
