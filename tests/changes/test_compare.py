@@ -84,6 +84,7 @@ def test_changed_text_marks_the_changed_words(tmp_path: Path) -> None:
     assert (change.kind, change.id, change.parent) == ("changed", "T1.1", "T1")
     [field] = change.fields
     assert (field.field, field.language) == ("text", "fi")
+    assert isinstance(field.old, str) and isinstance(field.new, str)
     assert "matalan kynnyksen" in field.old and "maksuttomaan" in field.new
     report = format_text(changes)
     assert "measure T1.1 (goal T1) changed" in report

@@ -133,6 +133,7 @@ def test_output_summary_and_tracked_changes(tmp_path: Path, new_version: Path) -
     assert "<del>lähellä arkeaan</del>" in page and "<ins>läheltä</ins>" in page
 
     pdf = PdfReader(out / (stem.format("muutokset") + ".pdf"))
+    assert pdf.metadata is not None and pdf.metadata.title is not None
     assert pdf.metadata.title.startswith("Muutokset versioon 0.4")
     text = " ".join(" ".join(page.extract_text() or "" for page in pdf.pages).split())
     assert "Muutokset versioon 0.4" in text

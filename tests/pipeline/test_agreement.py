@@ -85,6 +85,7 @@ def test_draft_is_marked_on_every_page_and_in_the_metadata(lappi: Built) -> None
     for number, text in enumerate(lappi.pdf_pages[1:], 2):
         assert "LUONNOS" in text, f"page {number} has no draft mark"
     metadata = lappi.pdf.metadata
+    assert metadata is not None
     assert "LUONNOS" in metadata.get("/Keywords", "")
     core = lappi.docx.core_properties
     assert core.content_status == "LUONNOS"
@@ -96,14 +97,15 @@ def test_metadata_in_both_formats(lappi: Built) -> None:
     agreement = LAPPI["agreement"]
     title = agreement["title"]["fi"]
     metadata = lappi.pdf.metadata
+    assert metadata is not None
     assert metadata.title == title
     author = agreement.get("preparer", {}).get("name") or LAPPI["wellbeing_area"]["name"]["fi"]
     assert metadata.author == author
     assert metadata.subject
     date = agreement["date"].strftime("%Y%m%d")
-    assert metadata["/CreationDate"].startswith(f"D:{date}")
-    assert metadata["/ModDate"].startswith(f"D:{date}")
-    assert lappi.pdf.trailer["/Root"]["/Lang"] == "fi"
+    assert str(metadata["/CreationDate"]).startswith(f"D:{date}")
+    assert str(metadata["/ModDate"]).startswith(f"D:{date}")
+    assert str(lappi.pdf.root_object["/Lang"]) == "fi"
     core = lappi.docx.core_properties
     assert (core.title, core.author, core.language) == (title, author, "fi")
     assert core.created.date() == agreement["date"] == core.modified.date()

@@ -11,7 +11,8 @@ from docx import Document as open_docx
 from pypdf import PdfReader
 
 from agreement_builder.cli import main
-from agreement_builder.pipeline.run import BuildRefused, build
+from agreement_builder.errors import BuildRefused
+from agreement_builder.pipeline.run import build
 from tests.conftest import FIXTURES
 from tests.pipeline.conftest import docx_blocks
 
@@ -75,6 +76,7 @@ def test_final_version_is_not_marked_and_never_overwritten(
     assert all("LUONNOS" not in name for name in names)
     reader = PdfReader(first.version_dir / next(n for n in names if n.endswith(".pdf")))
     assert all("LUONNOS" not in (page.extract_text() or "") for page in reader.pages)
+    assert reader.metadata is not None
     assert "LUONNOS" not in reader.metadata.get("/Keywords", "")
     before = {p.name: p.read_bytes() for p in first.version_dir.iterdir()}
 

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from agreement_builder.cli import main
-from agreement_builder.pipeline.run import BuildRefused, build
+from agreement_builder.errors import BuildRefused
+from agreement_builder.pipeline.run import build
 from tests.conftest import FIXTURES
 
 MINIMAL = FIXTURES / "minimal.yaml"

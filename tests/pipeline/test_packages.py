@@ -209,7 +209,7 @@ def test_a_second_build_of_the_same_folder_refuses_while_one_runs(tmp_path: Path
 
     import pytest
 
-    from agreement_builder.pipeline.run import BuildRefused
+    from agreement_builder.errors import BuildRefused
 
     workbook = _small_workbook(tmp_path)
     out = tmp_path / "out"

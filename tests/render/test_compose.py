@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import lxml.html
+from lxml.html import HtmlElement
 
 from agreement_builder.render.compose import join_parts
 
@@ -26,7 +27,8 @@ def test_every_part_is_kept_in_order_each_on_a_new_page() -> None:
             ]
         )
     )
-    body = joined.find("body")
+    body, header, title = joined.find("body"), joined.find("body/header"), joined.find("head/title")
+    assert body is not None and header is not None and title is not None
     assert [child.tag for child in body] == [
         "header",
         "footer",
@@ -36,6 +38,7 @@ def test_every_part_is_kept_in_order_each_on_a_new_page() -> None:
         "hr",
         "section",
     ]
-    assert [h.text_content() for h in body.iter("h1")] == ["Ranua", "1 Osapuolet", "Liite"]
-    assert body.find("header").text == "Kansi"  # the first part's running header
-    assert joined.get("lang") == "fi" and joined.find("head/title").text == "Kansi"
+    headings = [h.text_content() for h in body.iter("h1") if isinstance(h, HtmlElement)]
+    assert headings == ["Ranua", "1 Osapuolet", "Liite"]
+    assert header.text == "Kansi"  # the first part's running header
+    assert joined.get("lang") == "fi" and title.text == "Kansi"

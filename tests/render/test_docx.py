@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document as open_docx
+from docx.document import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
@@ -245,7 +246,7 @@ LANGUAGES = """<!DOCTYPE html>
 """
 
 
-def run_languages(document) -> list[tuple[str, str]]:
+def run_languages(document: Document) -> list[tuple[str, str | None]]:
     """(text, w:lang) of every run with text in the body, in order."""
     found = []
     for run in document.element.body.iter(qn("w:r")):

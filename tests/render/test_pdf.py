@@ -62,7 +62,8 @@ def test_archival_and_accessible_identification(sample) -> None:
         assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "A"
         assert meta["pdfuaid:part"] == "1"
         assert meta["dc:title"] == "Testisopimus: kaikki elementit"
-        assert pdf.Root.MarkInfo.Marked is True
+        marked = pdf.Root.MarkInfo.Marked
+        assert isinstance(marked, bool) and marked
         assert str(pdf.Root.Lang) == "fi"
         assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
         assert "/OutputIntents" in pdf.Root

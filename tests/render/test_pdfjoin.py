@@ -89,7 +89,7 @@ def test_every_page_and_link_is_tied_to_its_own_structure_elements(joined) -> No
                 assert link.Pg.objgen == page.obj.objgen
         assert len(set(keys)) == 6
         # Every part's sections are children of the one Document element, in reading order.
-        headings = []
+        headings: list[str] = []
         for section in document.K:
             assert section.P.objgen == document.objgen
             headings.extend(str(k.S) for k in section.K if isinstance(k, pikepdf.Dictionary))

@@ -143,7 +143,7 @@ def test_whole_rows_are_inserted_and_deleted(tracked: Tracked) -> None:
     rows = Counter(
         mark.tag[len(W) :]
         for mark in tracked.xml(PARTS[0]).iter(f"{W}ins", f"{W}del")
-        if mark.getparent().tag == f"{W}trPr"
+        if (parent := mark.getparent()) is not None and parent.tag == f"{W}trPr"
     )
     # Inserted: the party in two tables, T2.6, T3.4 in T4; deleted: T2.5, T3.4 in T3.
     assert rows == {"ins": 4, "del": 2}

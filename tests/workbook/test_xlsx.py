@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from openpyxl.utils import get_column_letter
 
 from agreement_builder.cli import main
 from agreement_builder.workbook.problems import WorkbookError
@@ -94,7 +95,7 @@ def test_the_spreadsheet_is_laid_out_for_people(tmp_path: Path) -> None:
     assert measures.cell(2, column_of(measures, "Toimenpide (fi)")).alignment.wrap_text
     # Drop-downs: the lead party, the goal, the status, the role.
     ranges = {str(v.sqref).split(":")[0]: v for v in measures.data_validations.dataValidation}
-    lead_column = measures.cell(1, column_of(measures, "Päävastuutaho")).column_letter
+    lead_column = get_column_letter(column_of(measures, "Päävastuutaho"))
     lead = ranges[f"{lead_column}2"]
     assert lead.type == "list" and "Valinnat" in lead.formula1
     choices = book["Valinnat"]
@@ -123,7 +124,7 @@ def test_an_error_points_to_its_cell(tmp_path: Path) -> None:
     ws.cell(row, column).value = f"{others}, rovaneimi"
     book.save(path)
     code, out, err = run("validate", str(path))
-    cell = f"{ws.cell(row, column).column_letter}{row}"
+    cell = f"{get_column_letter(column)}{row}"
     assert (code, out) == (1, "")
     assert err == (
         f"{path}:Toimenpiteet!{cell}: Muut vastuutahot: unknown party 'rovaneimi'; "
