@@ -132,13 +132,13 @@ def _match_regions(workbook: Workbook, regions: list[Region], url: str) -> dict[
     ) or next((r for r in regions if r.category == COUNTRY_CATEGORY), None)
     if country is not None:
         found[COUNTRY] = country
-    missing = []
+    missing: list[str] = []
     for municipality in workbook.municipalities:
-        region = by_code.get((MUNICIPALITY, _code(municipality.code)))
-        if region is None:
+        matched = by_code.get((MUNICIPALITY, _code(municipality.code)))
+        if matched is None:
             missing.append(f"{municipality.id} ({municipality.code})")
         else:
-            found[municipality.code] = region
+            found[municipality.code] = matched
     if missing:
         raise IndicatorFetchError(
             f"{url}: Sotkanet has no municipality with the code of {', '.join(missing)}: "

@@ -116,7 +116,7 @@ def _database() -> dict:
     if url:
         import dj_database_url
 
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "db.sqlite3"),

@@ -111,15 +111,15 @@ def home(request: HttpRequest) -> HttpResponse:
         for v in Version.objects.select_related("agreement").order_by("agreement__key", "-created")
         if v.has_party(user.party)
     ]
-    agreements: dict[int, dict] = {}
+    by_agreement: dict[int, dict] = {}
     for version in versions:
-        entry = agreements.setdefault(
+        entry = by_agreement.setdefault(
             version.agreement_id,
             {"agreement": version.agreement, "versions": [], "party": None},
         )
         entry["versions"].append(version)
         entry["party"] = entry["party"] or next(p for p in version.parties if p["id"] == user.party)
-    return render(request, "web/home_secretary.html", {"agreements": list(agreements.values())})
+    return render(request, "web/home_secretary.html", {"agreements": list(by_agreement.values())})
 
 
 # -- uploads -----------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ def _version(pk: int) -> Version:
 
 
 def _labelled(entries: list[dict]) -> list[dict]:
-    return [{**e, "kind_label": KIND_LABELS.get(e.get("kind"), e.get("kind"))} for e in entries]
+    return [{**e, "kind_label": KIND_LABELS.get(e.get("kind", ""), e.get("kind"))} for e in entries]
 
 
 @preparer_required

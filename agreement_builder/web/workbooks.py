@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tempfile
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,7 @@ def _examine(stored: str, name: str, user: User) -> Upload:
     return upload
 
 
-def _names(text: Any, languages: list[str]) -> dict[str, str]:
+def _names(text: Any, languages: Sequence[str]) -> dict[str, str]:
     return {language: text.get(language) for language in languages if text.has(language)}
 
 

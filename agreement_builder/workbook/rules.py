@@ -6,6 +6,7 @@ and every problem is reported in one pass.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -221,7 +222,7 @@ def _period_years(data: dict[str, Any]) -> tuple[int, int] | None:
     if not isinstance(period, dict):
         return None
     start, end = period.get("start"), period.get("end")
-    if not (hasattr(start, "year") and hasattr(end, "year")):
+    if not (isinstance(start, dt.date) and isinstance(end, dt.date)):
         return None
     return start.year, end.year
 

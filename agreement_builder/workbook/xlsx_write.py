@@ -126,13 +126,18 @@ def records_of(sheet: Sheet, data: dict[str, Any]) -> Iterator[dict[str, Any]]:
 _STATUS_LABEL = {key: label for label, key in MEASURE_STATUS_LABELS.items()}
 
 
+def _status_label(status: Any) -> Any:
+    """A follow-up status as the spreadsheet shows it (in Finnish); anything else as it is."""
+    return _STATUS_LABEL.get(status, status) if isinstance(status, str) else status
+
+
 def follow_up_records(year: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """A year's follow-up sheet: a row per measure, then a row per municipality that differs."""
     for entry in year.get("measures", []):
         row = {k: v for k, v in entry.items() if k != "municipalities"}
-        yield {**row, "status": _STATUS_LABEL.get(row.get("status"), row.get("status"))}
+        yield {**row, "status": _status_label(row.get("status"))}
         for own in entry.get("municipalities", []):
-            status = _STATUS_LABEL.get(own.get("status"), own.get("status"))
+            status = _status_label(own.get("status"))
             yield {"measure": entry.get("measure"), **own, "status": status}
 
 

@@ -8,12 +8,13 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from agreement_builder.cli import main
-from agreement_builder.commands.indicators import fetch_indicators
+from agreement_builder.commands.indicators import FetchReport, fetch_indicators
 from agreement_builder.errors import IndicatorFetchError, LockFileError
 from agreement_builder.indicators.lock import lock_path, read_lock
 from tests.conftest import FIXTURES
@@ -35,7 +36,7 @@ def workbook(tmp_path: Path) -> Path:
     return path
 
 
-def fetch(workbook: Path, api: FakeSotkanet, **options) -> object:
+def fetch(workbook: Path, api: FakeSotkanet, **options: Any) -> FetchReport:
     return fetch_indicators(workbook, api.url, now=lambda: FIXED, **options)
 
 
