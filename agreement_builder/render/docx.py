@@ -32,7 +32,7 @@ from lxml.html import HtmlElement
 
 from . import ooxml
 
-BLOCKS = {"p", "ul", "ol", "table", "h1", "h2", "h3", "section", "div", "hr"}
+BLOCKS = {"p", "ul", "ol", "table", "h1", "h2", "h3", "section", "div", "hr", "figure"}
 INLINE = {"strong", "b", "em", "i", "br", "span", "a"}
 CLASSES: dict[str, set[str]] = {
     "p": {"subtitle", "small", "status"},
@@ -40,6 +40,7 @@ CLASSES: dict[str, set[str]] = {
     "section": {"cover", "new-page"},
     "div": {"signature", "new-page"},
     "hr": {"page-break"},
+    "figure": {"chart"},
     "span": {"blank", "page-number", "page-count"},
 }
 SMALL = Pt(8.5)
@@ -195,6 +196,20 @@ class _Writer:
             self.list(element, flow, level=1)
         elif tag == "table":
             self.table(element, flow)
+        elif tag == "figure":
+            self.figure(element, flow)
+
+    def figure(self, element: HtmlElement, flow: _Flow) -> None:
+        """A chart: its caption and its text alternative (the numbers follow as a table; the
+        picture itself is for the PDF)."""
+        images = element.findall("img")
+        caption = element.find("figcaption")
+        if len(images) != 1 or not images[0].get("alt"):
+            raise DocxWriterError("a <figure> holds one <img> with its text alternative (alt)")
+        if caption is not None:
+            self.paragraph(caption, flow, "Caption").paragraph_format.keep_with_next = True
+        paragraph = self.new_paragraph(flow, "Normal")
+        self._run(paragraph, images[0].get("alt"), Format(italic=True), None)
 
     def blocks_of(self, element: HtmlElement, flow: _Flow) -> None:
         """The children of a container; loose inline content becomes its own paragraph."""
