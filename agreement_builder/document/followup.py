@@ -8,18 +8,21 @@ workbook's values entered by hand; nothing here goes online.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..indicators.lock import AREA, COUNTRY, IndicatorLock
+from ..workbook.model import COUNTRY as COUNTRY_REGION
 from ..workbook.model import (
     MEASURE_STATUSES,
     FollowUpYear,
     Indicator,
+    LocalizedText,
     MeasureFollowUp,
     Workbook,
 )
-from ..workbook.model import COUNTRY as COUNTRY_REGION
 from .context import Concern, DocumentContext, GoalView, IndicatorView, MeasureView, anchor
 from .party import by_goal
 from .text import Block, blocks
@@ -83,7 +86,7 @@ class IndicatorReportView:
     target: float | None  # the target as a number, when the text starts with one
     text_alternative: str
 
-    def cell(self, series: SeriesView, year: int, number) -> str:  # noqa: ANN001
+    def cell(self, series: SeriesView, year: int, number: Callable[[float, int], str]) -> str:
         value = series.values.get(year)
         return number(value, self.decimals) if value is not None else "–"
 
@@ -198,7 +201,7 @@ class _Views:
     def status(self, key: str) -> StatusView:
         return StatusView(key, self.t(f"measure_status.{key}"))
 
-    def text(self, value) -> tuple[Block, ...]:  # noqa: ANN001
+    def text(self, value: LocalizedText | None) -> tuple[Block, ...]:
         return blocks(value.get(self.doc.language)) if value is not None else ()
 
     def record(self, entry: FollowUpYear | None, measure_id: str) -> MeasureFollowUp | None:
@@ -315,9 +318,7 @@ class _Views:
         return (*own, (AREA, self.doc.area.name), (COUNTRY, self.t("whole_country")))
 
 
-def _date(value: str):  # noqa: ANN202
-    import datetime as dt
-
+def _date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 

@@ -90,3 +90,28 @@ def plan(
                 stem = file_stem(workbook, language, ctx.status_mark, party.id, ctx.t(label))
                 targets.append(Target(kind, party.id, language, templates, stem))
     return targets
+
+
+# The yearly follow-up: the report in each of the agreement's languages, and each
+# municipality's extract in each of its languages.
+REPORT = ("report.html.j2",)
+EXTRACT = ("report-extract.html.j2",)
+
+
+def plan_follow_up(
+    workbook: Workbook, contexts: dict[str, DocumentContext], year: int
+) -> list[Target]:
+    """The documents of the follow-up of `year`: `lapin-yhteistyosopimus_seurantaraportti_2027_fi`
+    and `ranua_seurantaote_2027_fi` (no version or draft mark: the report follows up the
+    agreement in force, whatever its version)."""
+    targets = []
+    for language in workbook.agreement.languages:
+        label = contexts[language].t("file_report")
+        stem = "_".join((workbook.agreement.id, label, str(year), language))
+        targets.append(Target("report", None, language, REPORT, stem))
+    for municipality in workbook.municipalities:
+        for language in party_languages(workbook, municipality.id):
+            label = contexts[language].t("file_extract")
+            stem = "_".join((municipality.id, label, str(year), language))
+            targets.append(Target("extract", municipality.id, language, EXTRACT, stem))
+    return targets

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 # Marker, line style and grey per series: told apart without colour.
 STYLES = (
@@ -59,7 +60,7 @@ def chart_svg(chart: Chart, number: Callable[[float], str], font_path: Path) -> 
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     family = _font(font_path)
-    settings = {
+    settings: dict[Any, Any] = {
         "svg.hashsalt": "agreement-builder",
         "svg.fonttype": "path",
         "font.family": family,
@@ -93,7 +94,7 @@ def chart_svg(chart: Chart, number: Callable[[float], str], font_path: Path) -> 
                 chart.target, linestyle=dashes, color=grey, linewidth=1, label=chart.target_label
             )
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: str(int(round(x)))))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: str(round(x))))
         axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number(y)))
         if len(years) == 1:
             [year] = years

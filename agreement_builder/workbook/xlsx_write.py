@@ -123,7 +123,7 @@ def records_of(sheet: Sheet, data: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from data.get(key, [])
 
 
-_STATUS_LABEL = {key: label for label, key in MEASURE_STATUS_LABELS.items()}
+_STATUS_LABEL: dict[Any, str] = {key: label for label, key in MEASURE_STATUS_LABELS.items()}
 
 
 def _status_label(status: Any) -> Any:
