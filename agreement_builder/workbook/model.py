@@ -1,4 +1,4 @@
-"""The typed model of a workbook, format version 1 (see ../shared/workbook-format.md).
+"""The typed model of a workbook, format version 1 (see docs/workbook-format.md).
 
 The model checks each value on its own; rules.py checks what needs the whole workbook
 (references, languages, uniqueness).
