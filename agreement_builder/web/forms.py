@@ -23,7 +23,8 @@ class AccessibleForm(forms.Form):
             ids = []
             if field.help_text:
                 ids.append(f"{bound.auto_id}_help")
-            if self.is_bound and self.errors.get(name):
+            # _errors, not errors: describing must not validate (a subclass may not be ready).
+            if self._errors and self._errors.get(name):
                 ids.append(f"{bound.auto_id}_error")
                 field.widget.attrs["aria-invalid"] = "true"
             if ids:

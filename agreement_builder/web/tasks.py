@@ -10,7 +10,6 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import close_old_connections
 from django.utils import timezone
 from huey.contrib.djhuey import db_task, task
 
@@ -75,7 +74,6 @@ def build_version(version_id: int) -> str:
 
 
 def _finish(version_id: int, state: str, errors: list[str], notes: list[str]) -> None:
-    close_old_connections()
     updated = {"state": state, "errors": errors, "notes": notes, "built_at": timezone.now()}
     if state == Version.BUILT:
         version = Version.objects.get(pk=version_id)

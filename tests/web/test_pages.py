@@ -1,0 +1,306 @@
+"""Every page through Django's test client: the preparer's cycle from upload to final."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.conf import settings
+
+from agreement_builder.web import documents
+from agreement_builder.web.models import Decision, Upload, Version
+
+from .conftest import PASSWORD, upload_file
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_ask_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/signin/")
+
+
+def test_sign_in_and_out(client, preparer):
+    page = client.get("/signin/")
+    assert page.status_code == 200
+    assert b'<label for="id_username">' in page.content
+    response = client.post("/signin/", {"username": preparer.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert client.post("/signout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_failed_sign_ins_are_rate_limited(client, preparer):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        wrong = client.post("/signin/", {"username": preparer.username, "password": "väärä"})
+        assert wrong.status_code == 200
+    locked = client.post("/signin/", {"username": preparer.username, "password": "väärä"})
+    assert locked.status_code == 429
+    # Locked out even with the right password, until the cool-off ends.
+    right = client.post("/signin/", {"username": preparer.username, "password": PASSWORD})
+    assert right.status_code == 429
+    assert client.get("/").status_code == 302
+
+
+def test_an_upload_with_errors_shows_each_at_its_line_grouped_and_linkable(
+    client, preparer, minimal_yaml
+):
+    client.force_login(preparer)
+    bad = (
+        minimal_yaml.replace(b"responsible: [alue,", b"responsible: [alu,")
+        .replace(b'code: "683"', b"code: 683")
+        .replace(b"purpose: Sopimuksen", b"purpose: TODO Sopimuksen")
+    )
+    response = upload_file(client, bad)
+    item = Upload.objects.get()
+    assert response["Location"] == f"/uploads/{item.pk}/"
+    assert len(item.problems) == 3 and item.todo == 1
+    assert Version.objects.count() == 0
+    page = client.get(response["Location"]).content.decode()
+    assert "3 problems to correct" in page or "3 ongelmaa" in page
+    assert 'id="problem-1"' in page and 'href="#problem-1"' in page
+    assert "line 43, column 23" in page or "rivi 43, sarake 23" in page
+    assert "goals[T1].measures[T1.1].responsible[1]" in page
+    assert "unknown party &#x27;alu&#x27;; did you mean &#x27;alue&#x27;?" in page
+    assert "responsible: [alu, all-municipalities]" in page  # the line itself
+    assert 'href="#group-' in page  # grouped, with links to each group
+
+
+def test_a_corrected_upload_becomes_a_version(client, preparer, minimal_yaml):
+    client.force_login(preparer)
+    upload_file(client, minimal_yaml.replace(b'code: "683"', b"code: 683"))
+    first = Upload.objects.get()
+    response = client.post(f"/uploads/{first.pk}/", {"file": _file(minimal_yaml)})
+    second = Upload.objects.exclude(pk=first.pk).get()
+    assert response["Location"] == f"/uploads/{second.pk}/"
+    assert second.valid and second.version is not None
+    assert second.version.number == "0.1"
+    assert [p["id"] for p in second.version.parties] == ["alue", "ranua", "rovaniemi"]
+    page = client.get(f"/uploads/{second.pk}/").content.decode()
+    assert f'action="/versions/{second.version.pk}/build/"' in page
+
+
+def _file(content: bytes, name: str = "testi.yaml"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def test_upload_refuses_other_types_and_large_files(client, preparer, minimal_yaml):
+    client.force_login(preparer)
+    response = upload_file(client, minimal_yaml, "testi.exe")
+    assert response.status_code == 400
+    assert b'aria-describedby="id_file_help id_file_error"' in response.content
+    assert b'aria-invalid="true"' in response.content
+    huge = b"#" * (settings.MAX_WORKBOOK_BYTES + 1)
+    assert upload_file(client, huge).status_code == 400
+    assert Upload.objects.count() == 0
+
+
+def test_uploads_are_stored_outside_the_web_root_under_generated_names(
+    client, preparer, minimal_yaml
+):
+    client.force_login(preparer)
+    upload_file(client, minimal_yaml, "../../evil name.yaml")
+    item = Upload.objects.get()
+    stored = settings.UPLOAD_DIR / item.stored
+    assert stored.read_bytes() == minimal_yaml
+    assert item.stored != item.original_name and "/" not in item.stored
+    assert item.original_name == "evil name.yaml"
+    assert not str(stored).startswith(str(settings.STATIC_ROOT))
+    download = client.get(f"/uploads/{item.pk}/workbook/")
+    assert b"".join(download.streaming_content) == minimal_yaml
+
+
+def test_a_workbook_from_the_registry_counts_its_placeholders(client, preparer):
+    client.force_login(preparer)
+    response = client.post("/new/", {"area": "kainuu"})
+    item = Upload.objects.get()
+    assert response["Location"] == f"/uploads/{item.pk}/"
+    assert item.todo and item.todo == len(item.problems)
+    page = client.get(f"/uploads/{item.pk}/").content.decode()
+    assert f"{item.todo} placeholders still to fill in" in page or "täytettävää" in page
+    xlsx = client.get(f"/uploads/{item.pk}/xlsx/")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert "kainuu.xlsx" in xlsx["Content-Disposition"]
+
+
+def test_workbook_text_is_escaped(client, preparer, minimal_yaml):
+    client.force_login(preparer)
+    hostile = minimal_yaml.replace(
+        b"title: {fi: Testialueen yhteisty\xc3\xb6sopimus}",
+        b'title: {fi: "<script>alert(1)</script>"}',
+    ).replace(b"name: {fi: Ranuan kunta}", b'name: {fi: "<b>Ranua</b>"}')
+    upload_file(client, hostile)
+    page = client.get("/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    version = Version.objects.get()
+    tracker = client.get(f"/versions/{version.pk}/tracker/").content.decode()
+    assert "<b>Ranua</b>" not in tracker and "&lt;b&gt;Ranua&lt;/b&gt;" in tracker
+
+
+def test_build_result_documents_by_party_zip_and_downloads(client, preparer, built_version):
+    client.force_login(preparer)
+    page = client.get(f"/versions/{built_version.pk}/").content.decode()
+    for name in (
+        "testi_v0.1_LUONNOS_fi.pdf",
+        "ranua_sopimusliite_v0.1_LUONNOS_fi.pdf",
+        "rovaniemi_esityslista-asia_v0.1_LUONNOS_fi.docx",
+    ):
+        assert name in page
+    assert page.index("Ranuan kunta") < page.index("Rovaniemen kaupunki")
+    document = client.get(
+        f"/versions/{built_version.pk}/files/ranua_sopimusliite_v0.1_LUONNOS_fi.pdf"
+    )
+    assert document.status_code == 200
+    assert b"".join(document.streaming_content)[:5] == b"%PDF-"
+    assert client.get(f"/versions/{built_version.pk}/files/manifest.json").status_code == 404
+    assert client.get(f"/versions/{built_version.pk}/files/..%2Fmanifest.json").status_code == 404
+    archive = client.get(f"/versions/{built_version.pk}/parties/ranua.zip")
+    assert archive.status_code == 200
+    assert 'filename="ranua_v0.1_LUONNOS.zip"' in archive["Content-Disposition"]
+    names = set(zipfile.ZipFile(io.BytesIO(archive.content)).namelist())
+    expected = {e["path"] for e in documents.documents(built_version) if e["party"] == "ranua"}
+    assert names == expected
+    assert {
+        "ranua_sopimusliite_v0.1_LUONNOS_fi.pdf",
+        "ranua_esityslista-asia_v0.1_LUONNOS_fi.docx",
+    } <= names
+    progress = client.get(f"/versions/{built_version.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert progress["HX-Refresh"] == "true"
+
+
+def _second_version(client, minimal_yaml):
+    newer = minimal_yaml.replace(b'version: "0.1"', b'version: "0.2"').replace(
+        b"Liikuntaneuvonta k\xc3\xa4ynnistet\xc3\xa4\xc3\xa4n.",
+        b"Liikuntaneuvonta laajennetaan kaikkiin kuntiin.",
+    )
+    upload_file(client, newer)
+    return Version.objects.get(number="0.2")
+
+
+def test_compare_shows_the_libraries_changes(client, preparer, minimal_yaml):
+    client.force_login(preparer)
+    upload_file(client, minimal_yaml)
+    old = Version.objects.get(number="0.1")
+    new = _second_version(client, minimal_yaml)
+    page = client.get(f"/versions/{new.pk}/compare/", {"other": old.pk}).content.decode()
+    assert "T1.1" in page
+    assert "<del>" in page and "<ins>" in page
+    assert 'lang="fi"' in page
+    assert client.get(f"/versions/{new.pk}/compare/", {"other": 99999}).status_code == 400
+
+
+def test_decisions_tracker_and_finalize(client, preparer, ranua_secretary, built_version):
+    version = built_version
+    client.force_login(ranua_secretary)
+    page = client.get("/").content.decode()
+    assert f"/agreements/testi/parties/ranua/" in page
+    party = client.get("/agreements/testi/parties/ranua/")
+    assert party.status_code == 200
+    assert b"ranua_sopimusliite_v0.1_LUONNOS_fi.pdf" in party.content
+    assert b"rovaniemi_" not in party.content
+    missing = client.post(
+        "/agreements/testi/parties/ranua/",
+        {"version": version.pk, "stage": "council", "body": "kunnanvaltuusto", "date": "1.12.2026"},
+    )
+    assert missing.status_code == 400
+    assert b'id="id_outcome_error"' in missing.content
+    signed = _file(b"%PDF-1.7 signed", "poytakirja.pdf")
+    response = client.post(
+        "/agreements/testi/parties/ranua/",
+        {
+            "version": version.pk,
+            "stage": "council",
+            "body": "kunnanvaltuusto",
+            "date": "1.12.2026",
+            "section": "45",
+            "outcome": "approved",
+            "signed_pdf": signed,
+        },
+    )
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert decision.approves and decision.section == "45"
+    assert client.get(f"/decisions/{decision.pk}/signed.pdf").status_code == 200
+    not_pdf = client.post(
+        "/agreements/testi/parties/ranua/",
+        {
+            "version": version.pk,
+            "stage": "sent",
+            "body": "x",
+            "date": "1.12.2026",
+            "signed_pdf": _file(b"MZ....", "virus.pdf"),
+        },
+    )
+    assert not_pdf.status_code == 400
+
+    client.force_login(preparer)
+    tracker = client.get(f"/versions/{version.pk}/tracker/").content.decode()
+    assert "2 parties have not approved this version yet." in tracker or "2 osapuolta" in tracker
+    assert "1.12.2026, § 45" in tracker
+    refused = client.post(f"/versions/{version.pk}/finalize/")
+    assert refused.status_code == 302
+    version.refresh_from_db()
+    assert not version.final
+    for party in ("alue", "rovaniemi"):
+        Decision.objects.create(
+            version=version,
+            party=party,
+            stage="council",
+            body="valtuusto",
+            date="2026-12-02",
+            outcome="approved",
+        )
+    ready = client.get(f"/versions/{version.pk}/tracker/").content.decode()
+    assert f'action="/versions/{version.pk}/finalize/"' in ready
+    client.post(f"/versions/{version.pk}/finalize/")
+    version.refresh_from_db()
+    assert version.final and version.finalized_by == preparer
+
+    # Final is immutable: no new build, no upload of the same version, no new records.
+    client.post(f"/versions/{version.pk}/build/")
+    version.refresh_from_db()
+    assert version.state == Version.BUILT
+    minimal = (settings.UPLOAD_DIR / version.workbook).read_bytes()
+    upload_file(client, minimal.replace(b"31 %", b"32 %"))
+    assert "final" in Upload.objects.order_by("-created").first().refused
+    version.refresh_from_db()
+    assert version.workbook != Upload.objects.order_by("-created").first().stored
+    client.force_login(ranua_secretary)
+    late = client.post(
+        "/agreements/testi/parties/ranua/",
+        {"version": version.pk, "stage": "sent", "body": "x", "date": "1.12.2026"},
+    )
+    assert late.status_code in (200, 400)
+    assert Decision.objects.filter(party="ranua").count() == 1
+
+
+def test_accessibility_statement_is_public_with_a_feedback_address(client):
+    page = client.get("/accessibility/").content.decode()
+    assert "306/2019" in page
+    assert f"mailto:{settings.FEEDBACK_ADDRESS}" in page
+
+
+def test_language_is_chosen_per_user(client, rovaniemi_secretary, preparer):
+    client.force_login(rovaniemi_secretary)
+    assert '<html lang="sv">' in client.get("/").content.decode()
+    client.force_login(preparer)
+    assert '<html lang="fi">' in client.get("/").content.decode()
+    client.post("/language/", {"language": "sv", "next": "/"})
+    preparer.refresh_from_db()
+    assert preparer.language == "sv"
+    assert '<html lang="sv">' in client.get("/").content.decode()
+    evil = client.post("/language/", {"language": "fi", "next": "https://evil.example/"})
+    assert evil["Location"] == "/"
+
+
+def test_csrf_is_enforced_on_forms(preparer, minimal_yaml):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(preparer)
+    assert strict.post("/upload/", {"file": _file(minimal_yaml)}).status_code == 403
