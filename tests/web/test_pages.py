@@ -198,7 +198,7 @@ def test_decisions_tracker_and_finalize(client, preparer, ranua_secretary, built
     version = built_version
     client.force_login(ranua_secretary)
     page = client.get("/").content.decode()
-    assert f"/agreements/testi/parties/ranua/" in page
+    assert "/agreements/testi/parties/ranua/" in page
     party = client.get("/agreements/testi/parties/ranua/")
     assert party.status_code == 200
     assert b"ranua_sopimusliite_v0.1_LUONNOS_fi.pdf" in party.content
