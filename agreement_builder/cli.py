@@ -14,13 +14,12 @@ import click
 
 from . import __version__
 from .errors import AgreementBuilderError, WorkbookError
+from .pipeline.report import print_report
 from .workbook.model import json_schema
 from .workbook.validate import load_workbook
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar  # what click.progressbar returns
-
-    from .pipeline.run import BuildReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,6 +56,15 @@ def main() -> None:
     Example:
       agreement-builder validate workbooks/lappi.yaml
     """
+
+
+_TEMPLATES_OPTION = click.option(
+    "--templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="A templates folder of one's own: its files (templates, print.css, fonts, message "
+    "catalogs) are used over the shipped ones, file by file [see `templates export`].",
+)
 
 
 @main.command()
@@ -118,7 +126,10 @@ def schema() -> None:
     default=None,
     help="Colour the changed words [default: when printing to a terminal].",
 )
-def diff(old: Path, new: Path, output: Path | None, color: bool | None) -> None:
+@_TEMPLATES_OPTION
+def diff(
+    old: Path, new: Path, output: Path | None, color: bool | None, templates: Path | None
+) -> None:
     """Show what changed from version OLD to version NEW of an agreement.
 
     OLD and NEW are each a workbook or a built version folder (OUTPUT/<agreement id>/<version>).
@@ -137,28 +148,15 @@ def diff(old: Path, new: Path, output: Path | None, color: bool | None) -> None:
     from .commands.diff import diff as diff_versions
 
     click.get_current_context().meta["error_exit"] = 2
-    result = diff_versions(old, new, output)
+    result = diff_versions(old, new, output, templates=templates)
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     click.echo(result.text(color=color), nl=False, color=color)
     sys.exit(1 if len(result.changes) else 0)
 
 
-def _summarize(report: BuildReport) -> None:
-    for note in report.notes:
-        click.echo(f"note: {note}", err=True)
-    for failure in report.failures:
-        click.echo(f"failed: {failure.target} as {failure.format}: {failure.reason}", err=True)
-    if report.unchanged:
-        click.echo(
-            f"{report.version_dir}: up to date, {len(report.documents)} documents unchanged "
-            f"({report.seconds:.2f} s)"
-        )
-        return
-    click.echo(
-        f"{report.version_dir}: {len(report.built)} built, {len(report.kept)} unchanged, "
-        f"{len(report.failures)} failed, {report.seconds:.1f} s"
-    )
+def _say(line: str, error: bool = False) -> None:
+    click.echo(line, err=error)
 
 
 def _progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
@@ -184,6 +182,7 @@ def _progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]
 
 
 _BUILD_OPTIONS = [
+    _TEMPLATES_OPTION,
     click.option(
         "-o",
         "--output",
@@ -234,6 +233,7 @@ def _with_build_options(command: F) -> F:
 def build(
     workbook: Path,
     output: Path,
+    templates: Path | None,
     reference_docx: Path | None,
     jobs: int | None,
     force: bool,
@@ -254,6 +254,7 @@ def build(
       agreement-builder build workbooks/lappi.yaml
       agreement-builder build workbooks/lappi.yaml -o output --jobs 2 --only ranua --only kemi
       agreement-builder build workbooks/lappi.yaml --previous output/lapin-yhteistyosopimus/0.2
+      agreement-builder build workbooks/lappi.yaml --templates omat-pohjat
     """
     # Imported here so that `validate` does not pay for loading the renderers.
     from .pipeline.run import build as build_documents
@@ -263,6 +264,7 @@ def build(
         report = build_documents(
             workbook,
             output,
+            templates=templates,
             reference_docx=reference_docx,
             jobs=jobs,
             force=force,
@@ -272,14 +274,20 @@ def build(
         )
     finally:
         close()
-    _summarize(report)
+    print_report(report, _say)
     sys.exit(0 if report.ok else 1)
 
 
 @main.command()
 @click.argument("workbook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @_with_build_options
-def watch(workbook: Path, output: Path, reference_docx: Path | None, jobs: int | None) -> None:
+def watch(
+    workbook: Path,
+    output: Path,
+    templates: Path | None,
+    reference_docx: Path | None,
+    jobs: int | None,
+) -> None:
     """Rebuild whenever the workbook or the templates are saved (Ctrl-C stops).
 
     A save with an error prints the error and keeps the last good documents.
@@ -290,11 +298,42 @@ def watch(workbook: Path, output: Path, reference_docx: Path | None, jobs: int |
     """
     from .commands.watch import watch as watch_and_build
 
-    def say(line: str, error: bool = False) -> None:
-        click.echo(line, err=error)
-
     with contextlib.suppress(KeyboardInterrupt):
-        watch_and_build(workbook, output, reference_docx=reference_docx, jobs=jobs, say=say)
+        watch_and_build(
+            workbook,
+            output,
+            templates=templates,
+            reference_docx=reference_docx,
+            jobs=jobs,
+            say=_say,
+        )
+
+
+@main.group()
+def templates() -> None:
+    """The templates documents are made with, and a folder of one's own to change them in."""
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files the folder already has.")
+def export_templates(folder: Path, force: bool) -> None:
+    """Copy the shipped templates into FOLDER, to make a set of one's own from.
+
+    Change what you need (print.css, a template, a label in messages/fi.yaml) and delete the
+    rest: `build --templates FOLDER` takes each file FOLDER has, and the shipped one for any
+    it does not. A message catalog in FOLDER needs only the labels it changes. Refuses to
+    overwrite files already in FOLDER unless --force.
+
+    \b
+    Example:
+      agreement-builder templates export omat-pohjat
+      agreement-builder build workbooks/lappi.yaml --templates omat-pohjat
+    """
+    from .theme import export_templates as export
+
+    written = export(folder, force=force)
+    click.echo(f"{folder}: {len(written)} template files copied; build with --templates {folder}")
 
 
 @main.command("export-xlsx")

@@ -14,9 +14,9 @@ from ..changes.report import format_text
 from ..document.context import build_context
 from ..pipeline.files import write_atomic
 from ..pipeline.plan import change_stem
-from ..pipeline.run import DEFAULT_TEMPLATES
 from ..pipeline.summary import summary_html, summary_pdf, tracked_docx
 from ..pipeline.versions import load_version
+from ..theme import Templates
 
 
 @dataclass
@@ -34,23 +34,31 @@ class DiffResult:
 
 
 def diff(
-    old: Path, new: Path, output: Path | None = None, *, templates_dir: Path = DEFAULT_TEMPLATES
+    old: Path,
+    new: Path,
+    output: Path | None = None,
+    *,
+    templates: Templates | Path | None = None,
 ) -> DiffResult:
     """Compare two versions (workbooks or built version folders); with `output`, write the
-    change summary (HTML and PDF) and the tracked-changes DOCX there, per language.
+    change summary (HTML and PDF) and the tracked-changes DOCX there, per language, with
+    `templates` (a folder of one's own over the shipped templates).
 
-    Raises WorkbookError or VersionInputError (from load_version) before anything is written.
+    Raises WorkbookError, VersionInputError (from load_version) or TemplateError before
+    anything is written.
     """
+    templates = Templates.of(templates)
     old_workbook, new_workbook = load_version(old), load_version(new)
     result = DiffResult(compare(old_workbook, new_workbook))
     if output is None:
         return result
+    templates.check(new_workbook.agreement.languages)
     for language in new_workbook.agreement.languages:
-        context = build_context(new_workbook, language, templates_dir / "messages")
+        context = build_context(new_workbook, language, templates)
         stem = change_stem(new_workbook, context, "file_changes")
-        page = summary_html(result.changes, context, templates_dir, page=True)
+        page = summary_html(result.changes, context, templates, page=True)
         result.written.append(_write(output / f"{stem}.html", page.encode()))
-        pdf = summary_pdf(result.changes, context, templates_dir)
+        pdf = summary_pdf(result.changes, context, templates)
         result.written.append(_write(output / f"{stem}.pdf", pdf))
         if language not in old_workbook.agreement.languages:
             result.notes.append(
@@ -58,8 +66,8 @@ def diff(
                 f"no tracked-changes DOCX in that language"
             )
             continue
-        old_context = build_context(old_workbook, language, templates_dir / "messages")
-        docx = tracked_docx(old_context, context, templates_dir)
+        old_context = build_context(old_workbook, language, templates)
+        docx = tracked_docx(old_context, context, templates)
         tracked = change_stem(new_workbook, context, "file_tracked_changes")
         result.written.append(_write(output / f"{tracked}.docx", docx))
     return result

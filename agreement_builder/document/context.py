@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..theme import Templates
 from ..workbook.model import (
     ALL_MUNICIPALITIES,
     Contact,
@@ -337,9 +338,12 @@ class _Builder:
         )
 
 
-def build_context(workbook: Workbook, language: str, messages_dir: Path) -> DocumentContext:
-    """The context of every document of `workbook` in `language`."""
-    t = load_catalog(messages_dir, language)
+def build_context(
+    workbook: Workbook, language: str, templates: Templates | Path
+) -> DocumentContext:
+    """The context of every document of `workbook` in `language`, with the message catalog of
+    `templates` (or of a folder of catalogs)."""
+    t = load_catalog(templates, language)
     b = _Builder(workbook, t)
     agreement = workbook.agreement
     draft = agreement.status == "draft"

@@ -8,20 +8,16 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from ..theme import Message, Templates
+
 # Finnish and Finland-Swedish both write numeric dates as 20.11.2026.
 NUMERIC_DATE = "d.M.yyyy"
 LOCALES = {"fi": "fi_FI", "sv": "sv_FI"}
-# CLDR's plural categories: a counted label gives a form for "other" and for any others its
-# language distinguishes (Finnish and Swedish: "one").
-PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
-
-Message = str | Mapping[str, str]
 
 
 class MissingMessage(KeyError):
@@ -78,31 +74,16 @@ class Catalog:
         return format_date(value, "long", locale=LOCALES[self.language])
 
 
-@cache
-def load_catalog(messages_dir: Path, language: str) -> Catalog:
-    """The catalog `messages_dir/<language>.yaml`: a flat mapping of label to text, where a
-    counted label maps plural categories (`one`, `other`) to text with `{n}`."""
-    path = messages_dir / f"{language}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not all(_is_message(v) for v in data.values()):
-        raise ValueError(
-            f"{path}: a message catalog is a flat mapping of label to text, or for a counted "
-            "label to its plural forms ({one: ..., other: ...})"
-        )
-    return Catalog(language, path, data)
+def load_catalog(templates: Templates | Path, language: str) -> Catalog:
+    """The catalog of `language` in `templates` (or in a folder of catalogs: `messages/`).
+
+    Raises TemplateError when there is none or it is not a catalog (see theme.Templates)."""
+    if not isinstance(templates, Templates):
+        templates = Templates((Path(templates).resolve().parent,))
+    return Catalog(language, templates.catalog_path(language), templates.messages(language))
 
 
 @cache
 def _locale(code: str) -> Locale:
     return Locale.parse(code)
 
-
-def _is_message(value: object) -> bool:
-    if isinstance(value, str):
-        return True
-    return (
-        isinstance(value, dict)
-        and "other" in value
-        and set(value) <= PLURAL_CATEGORIES
-        and all(isinstance(v, str) for v in value.values())
-    )

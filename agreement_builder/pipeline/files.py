@@ -36,3 +36,15 @@ def _umask() -> int:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `data` (atomically) unless `path` already holds exactly it, keeping its
+    modification time; whether it was written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True

@@ -5,35 +5,31 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..document.context import DocumentContext
-from ..render.html import environment
-from .files import write_atomic
+from ..render.html import render_html
+from ..theme import Templates
+from .files import write_if_changed
+from .state import Document
 
 INDEX = "index.html"
 
 
 def write_index(
-    version_dir: Path, doc: DocumentContext, entries: dict[str, dict], templates_dir: Path
+    version_dir: Path, doc: DocumentContext, documents: list[Document], templates: Templates
 ) -> None:
     """List every document, grouped by party (the agreement first), with links, sizes, pages."""
-    groups: dict[str | None, list[dict]] = {}
-    for name, entry in entries.items():
-        groups.setdefault(entry["party"], []).append({"path": name, **entry})
+    groups: dict[str | None, list[Document]] = {}
+    for document in documents:
+        groups.setdefault(document.party, []).append(document)
     # The agreement's own documents first (no party), then each party's, in workbook order.
     parties = [None, *(party for party in doc.parties if party.id in groups)]
-    html = (
-        environment(templates_dir)
-        .get_template("index.html.j2")
-        .render(
-            doc=doc,
-            t=doc.t,
-            groups=[(party, groups.get(party.id if party else None, [])) for party in parties],
-            size=lambda size: _size(doc, size),
-        )
+    html = render_html(
+        templates,
+        "index.html.j2",
+        doc,
+        groups=[(party, groups.get(party.id if party else None, [])) for party in parties],
+        size=lambda size: _size(doc, size),
     )
-    path = version_dir / INDEX
-    data = html.encode()
-    if not (path.exists() and path.read_bytes() == data):
-        write_atomic(path, data)
+    write_if_changed(version_dir / INDEX, html.encode())
 
 
 def _size(doc: DocumentContext, size: int) -> str:

@@ -5,9 +5,13 @@ Nothing here writes files; the build's own process does, so that only it touches
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..theme import Templates
 
 if TYPE_CHECKING:
     from .plan import Target
@@ -30,11 +34,26 @@ class RenderTask:
     formats: tuple[str, ...]
     fingerprint: str
     assets: str  # the fingerprint of the program, templates and reference DOCX
-    templates_dir: Path
+    templates: Templates
     reference_docx: Path | None
     # By part index: the PDF of a part drawn before (the full agreement inside a package, the
     # measures common to all municipalities), joined in instead of drawn again.
     prepared: tuple[tuple[int, PartPdf], ...] = ()
+
+    @property
+    def part_fingerprints(self) -> tuple[str, ...]:
+        """Each part's fingerprint: a one-part document's is the document's own."""
+        return tuple(fingerprint(self.assets, (part,)) for part in self.parts)
+
+    @property
+    def joins_parts(self) -> bool:
+        """A PDF of several parts, each of which may be drawn once for several documents."""
+        return len(self.parts) > 1 and "pdf" in self.formats
+
+
+def fingerprint(assets: str, parts: Sequence[str]) -> str:
+    """What a document's files depend on: the assets and its HTML."""
+    return hashlib.sha256("\0".join([assets, *parts]).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -58,16 +77,19 @@ def load_writers() -> None:
     from ..render import docx, pdf  # noqa: F401
 
 
-def draw_part(html: str, templates_dir: Path) -> PartPdf:
+def draw_part(html: str, templates: Templates) -> PartPdf:
     """The PDF of one part that several documents share."""
     from ..render.pdf import render_pdf
 
-    pdf = render_pdf(html, base_dir=templates_dir)
+    pdf = render_pdf(html, templates=templates)
     return PartPdf(pdf.data, pdf.refused)
 
 
 def render_task(task: RenderTask) -> TaskResult:
-    """Write the document in each asked format; a failing format does not stop the other."""
+    """Write the document in each asked format; a failing format does not stop the other.
+
+    The formats are independent: each is made from the HTML alone, so a document's DOCX comes
+    out the same whether its PDF is made in the same task or not."""
     # Imported here: WeasyPrint takes a while to import, and a build with nothing to do needs
     # neither writer.
     from ..render.compose import join_parts
@@ -76,26 +98,20 @@ def render_task(task: RenderTask) -> TaskResult:
 
     result = TaskResult(task.target, task.fingerprint)
     described = task.target.describe()
-    page_numbers: dict[str, int] = {}
-    for fmt in FORMATS:  # the PDF first: the DOCX takes its page numbers
+    for fmt in FORMATS:
         if fmt not in task.formats:
             continue
         try:
             if fmt == "pdf":
                 prepared = {index: part.data for index, part in task.prepared}
-                pdf = render_pdf(task.parts, base_dir=task.templates_dir, prepared=prepared)
-                page_numbers = pdf.anchor_pages
+                pdf = render_pdf(task.parts, templates=task.templates, prepared=prepared)
                 refused = [*pdf.refused, *(url for _, p in task.prepared for url in p.refused)]
                 result.notes.extend(
                     f"{described}: refused to fetch {url}" for url in dict.fromkeys(refused)
                 )
                 result.outputs.append(Output("pdf", pdf.data, pdf.pages))
             else:
-                docx = render_docx(
-                    join_parts(task.parts),
-                    reference_docx=task.reference_docx,
-                    page_numbers=page_numbers,
-                )
+                docx = render_docx(join_parts(task.parts), reference_docx=task.reference_docx)
                 result.notes.extend(f"{described}: {warning}" for warning in docx.warnings)
                 result.outputs.append(Output("docx", docx.data, None))
         except Exception as exc:  # reported per document; the build goes on

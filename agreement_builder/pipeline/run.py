@@ -1,4 +1,5 @@
-"""The build, top to bottom: load and validate, plan the targets, render, write.
+"""The build, in the order it happens: gather the inputs, plan the documents, render them (the
+scheduler in schedule.py decides what waits for what), write the files, then the listings.
 
 A document is rebuilt only when its own HTML (which holds everything of the workbook it shows),
 the templates' files, the reference DOCX or the program's version changed; unchanged files keep
@@ -11,94 +12,72 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import os
 import time
-from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field, replace
-from importlib import resources
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import BuildRefused, VersionInputError
+from ..theme import SHIPPED, Templates
 from ..workbook.validate import load_workbook
-from .files import sha256, write_atomic
+from .files import sha256, write_if_changed
 
 # The modules that plan and render (Jinja, Babel, the document context) are imported only once a
 # build knows it has something to render, so that a build with nothing to do answers at once.
-from .render import (
-    FORMATS,
-    PartPdf,
-    RenderTask,
-    TaskResult,
-    draw_part,
-    load_writers,
-    render_task,
-)
+from .render import FORMATS, RenderTask, TaskResult, fingerprint, load_writers
+from .report import BuildReport, Failure, Progress
+from .state import MANIFEST, STATE, BuildState, Document, manifest
 from .versions import SNAPSHOT, previous_of, snapshot
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from ..changes.compare import ChangeSet
     from ..document.context import DocumentContext
+    from ..workbook.model import Workbook
     from .plan import Target
 
-
-# Shipped inside the package (package data), so that an installed tool builds outside a checkout.
-DEFAULT_TEMPLATES = Path(str(resources.files("agreement_builder") / "templates"))
-MANIFEST = "manifest.json"
-STATE = ".build-state.json"
+DEFAULT_TEMPLATES = SHIPPED  # the shipped templates folder (see theme.Templates)
 LOCK = ".build.lock"
-
-
-
-@dataclass(frozen=True)
-class Document:
-    """A written file, as the manifest lists it."""
-
-    path: str
-    kind: str
-    party: str | None
-    language: str
-    format: str
-    pages: int | None
-    sha256: str
+__all__ = ["MANIFEST", "STATE", "BuildRefused", "BuildReport", "Document", "Failure", "build"]
 
 
 @dataclass(frozen=True)
-class Failure:
-    target: str
-    format: str
-    reason: str
+class Gathered:
+    """Everything a build reads, read and checked before anything is written."""
+
+    workbook: Workbook
+    version_dir: Path
+    templates: Templates
+    reference_docx: Path | None
+    formats: tuple[str, ...]
+    only: tuple[str, ...]
+    assets: str  # the fingerprint of the program, templates and reference DOCX
+    inputs: str  # of the assets, the workbook and the version compared with: all of it
+    changes: ChangeSet | None  # against the previous version, for a draft's change summary
 
 
 @dataclass
-class BuildReport:
-    version_dir: Path
-    documents: list[Document] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    built: list[str] = field(default_factory=list)  # files written by this build
-    kept: list[str] = field(default_factory=list)  # files that were already up to date
-    unchanged: bool = False  # nothing at all needed doing
-    seconds: float = 0.0
+class Plan:
+    """The documents of the build, and what of them must be rendered."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-
-Progress = Callable[[str, int, int], None]  # (what just finished, done, total)
+    contexts: dict[str, DocumentContext]
+    targets: list[Target]
+    tasks: list[RenderTask] = field(default_factory=list)
+    # PDFs on disk with the bytes recorded, by fingerprint, that documents to render join.
+    ready: dict[str, bytes] = field(default_factory=dict)
+    recorded: dict[str, Document] = field(default_factory=dict)  # what the last build made
 
 
 def build(
     workbook_path: Path,
     output_root: Path = Path("output"),
     *,
-    templates_dir: Path = DEFAULT_TEMPLATES,
+    templates: Templates | Path | None = None,
     reference_docx: Path | None = None,
     jobs: int | None = 1,
     force: bool = False,
@@ -109,21 +88,47 @@ def build(
 ) -> BuildReport:
     """Build every document of a workbook into `output_root/<agreement id>/<version>/`.
 
-    Raises WorkbookError (bad workbook) or BuildRefused (a final version would change, another
-    build is writing there, an unknown party in `only`) before anything is written. A failing
-    document does not stop the others: see `BuildReport.failures`. A draft gets a change summary
-    against `previous` (a workbook or a version folder), else against the highest version below
-    it already built in `output_root`, if any.
+    `templates` is a folder of one's own over the shipped templates (see theme.Templates).
+    Raises WorkbookError (bad workbook), TemplateError (a broken template or catalog) or
+    BuildRefused (a final version would change, another build is writing there, an unknown
+    party in `only`) before anything is written. A failing document does not stop the others:
+    see `BuildReport.failures`. A draft gets a change summary against `previous` (a workbook or
+    a version folder), else against the highest version below it already built in
+    `output_root`, if any.
     """
     started = time.perf_counter()
+    templates = Templates.of(templates)
+    job = gather(workbook_path, output_root, templates, reference_docx, formats, only, previous)
+    report = BuildReport(job.version_dir)
+    with _exclusive(job.version_dir.parent):
+        _remove_leftovers(job.version_dir)
+        state = BuildState.read(job.version_dir)
+        if _up_to_date(job, state, force):
+            report.unchanged = True
+            return _finish(report, state, started)
+        plan = plan_documents(job, state, force, report)
+        write_if_changed(job.version_dir / SNAPSHOT, snapshot(job.workbook))
+        render_documents(job, plan, state, report, jobs, progress)
+        write_listings(job, plan, state, report)
+    return _finish(report, state, started)
+
+
+# --- 1. gather --------------------------------------------------------------------------------
+def gather(
+    workbook_path: Path,
+    output_root: Path,
+    templates: Templates,
+    reference_docx: Path | None,
+    formats: tuple[str, ...],
+    only: tuple[str, ...],
+    previous: Path | None,
+) -> Gathered:
+    """Load and validate the workbook, the version it is compared with, and the fingerprints."""
     workbook = load_workbook(workbook_path, display=str(workbook_path))
     agreement = workbook.agreement
     unknown = [p for p in only if p not in {party.id for party in workbook.parties}]
     if unknown:
         raise BuildRefused(f"--only names no party of the workbook: {', '.join(unknown)}")
-    version_dir = output_root / agreement.id / agreement.version
-    report = BuildReport(version_dir)
-    assets = _assets_hash(templates_dir, reference_docx, formats)
     try:
         old = previous_of(workbook, output_root, previous)
     except VersionInputError as error:
@@ -133,133 +138,182 @@ def build(
         from ..changes.compare import compare
 
         changes = compare(old, workbook)
+    assets = _assets_hash(templates, reference_docx, formats)
     compared = snapshot(old).hex() if old is not None else ""
     inputs = hashlib.sha256(
         (assets + workbook_path.read_bytes().hex() + compared).encode()
     ).hexdigest()
+    return Gathered(
+        workbook,
+        output_root / agreement.id / agreement.version,
+        templates,
+        reference_docx,
+        formats,
+        only,
+        assets,
+        inputs,
+        changes,
+    )
 
-    with _exclusive(output_root / agreement.id), ExitStack() as stack:
-        _remove_leftovers(version_dir)
-        state = _read_json(version_dir / STATE)
-        if state.get("status") == "final":
-            if agreement.status == "final" and state.get("inputs") == inputs:
-                report.unchanged = True
-                return _finish(report, state, started)
-            raise BuildRefused(
-                f"version {agreement.version} is final and already built in {version_dir}; "
-                "its inputs have changed since. An approved version is never overwritten: "
-                "raise agreement.version in the workbook to build a new version."
-            )
-        # What the version was built from, for `diff` and a later build's --previous.
-        _write_if_changed(version_dir / SNAPSHOT, snapshot(workbook))
-        if (
-            not force
-            and not only
-            and state.get("inputs") == inputs
-            and _complete(version_dir, state)
-        ):
-            report.unchanged = True
-            return _finish(report, state, started)
 
-        from ..document.context import build_context
-        from .index import write_index
-        from .plan import plan
+def _up_to_date(job: Gathered, state: BuildState, force: bool) -> bool:
+    """Whether the version is built from these very inputs already, with every file in place.
+    Raises BuildRefused for a final version whose inputs changed."""
+    agreement = job.workbook.agreement
+    if state.status == "final":
+        if agreement.status == "final" and state.inputs == job.inputs:
+            return True
+        raise BuildRefused(
+            f"version {agreement.version} is final and already built in {job.version_dir}; "
+            "its inputs have changed since. An approved version is never overwritten: "
+            "raise agreement.version in the workbook to build a new version."
+        )
+    if force or job.only or state.inputs != job.inputs or not state.complete(job.version_dir):
+        return False
+    # What the version was built from, for `diff` and a later build's --previous.
+    write_if_changed(job.version_dir / SNAPSHOT, snapshot(job.workbook))
+    return True
 
+
+def _assets_hash(
+    templates: Templates, reference_docx: Path | None, formats: tuple[str, ...]
+) -> str:
+    """Everything besides the workbook that documents depend on: program, templates, reference."""
+    digest = hashlib.sha256(f"{__version__}\0{','.join(formats)}".encode())
+    digest.update(templates.fingerprint().encode())
+    if reference_docx is not None:
+        digest.update(reference_docx.read_bytes())
+    return digest.hexdigest()
+
+
+# --- 2. plan ----------------------------------------------------------------------------------
+def plan_documents(job: Gathered, state: BuildState, force: bool, report: BuildReport) -> Plan:
+    """Every document's HTML, and which of its files must be rendered; the others are up to
+    date and stay. Raises TemplateError for a template that does not compile or a missing
+    message catalog, before anything is written."""
+    from ..document.context import build_context
+    from .plan import plan
+
+    languages = job.workbook.agreement.languages
+    job.templates.check(languages)
+    contexts = {
+        language: build_context(job.workbook, language, job.templates) for language in languages
+    }
+    targets = plan(job.workbook, contexts, job.only or None, changes=job.changes is not None)
+    previous = dict(state.documents)
+    result = Plan(contexts, targets, recorded=previous)
+    if not job.only:
+        state.documents = {}  # what this build makes (with --only, the others stay as recorded)
+    for target in targets:
         try:
-            contexts: dict[str, DocumentContext] = {
-                language: build_context(workbook, language, templates_dir / "messages")
-                for language in agreement.languages
-            }
-        except FileNotFoundError as missing:
-            raise BuildRefused(
-                f"the templates have no message catalog {missing.filename}: every language in "
-                "agreement.languages needs one (copy templates/messages/fi.yaml and translate it)"
-            ) from None
-        targets = plan(workbook, contexts, only or None, changes=changes is not None)
-        entries: dict[str, dict] = dict(state.get("documents", {})) if only else {}
-        written = state.get("documents", {})
-        tasks: list[RenderTask] = []
-        for target in targets:
-            try:
-                parts = _render_parts(target, contexts[target.language], templates_dir, changes)
-            except Exception as exc:  # a template error fails this document only
-                report.failures.append(Failure(target.describe(), "html", _reason(exc)))
-                continue
-            fingerprint = _fingerprint(assets, parts)
-            todo = []
-            for fmt in (f for f in formats if f in target.formats):
-                name = f"{target.stem}.{fmt}"
-                old = written.get(name)
-                if (
-                    not force
-                    and old
-                    and old["fingerprint"] == fingerprint
-                    and _intact(version_dir / name, old)
-                ):
-                    entries[name] = old
-                    report.kept.append(name)
-                else:
-                    todo.append(fmt)
-            if todo:
-                tasks.append(
-                    RenderTask(
-                        target,
-                        tuple(parts),
-                        tuple(todo),
-                        fingerprint,
-                        assets,
-                        templates_dir,
-                        reference_docx,
-                    )
+            parts = _render_parts(target, contexts[target.language], job.templates, job.changes)
+        except Exception as exc:  # a template error fails this document only
+            report.failures.append(Failure(target.describe(), "html", _reason(exc)))
+            continue
+        document_fingerprint = fingerprint(job.assets, parts)
+        todo = []
+        for fmt in (f for f in job.formats if f in target.formats):
+            name = f"{target.stem}.{fmt}"
+            old = previous.get(name)
+            if (
+                not force
+                and old is not None
+                and old.fingerprint == document_fingerprint
+                and old.intact(job.version_dir)
+            ):
+                state.documents[name] = old
+                report.up_to_date.append(name)
+            else:
+                todo.append(fmt)
+        if todo:
+            result.tasks.append(
+                RenderTask(
+                    target,
+                    tuple(parts),
+                    tuple(todo),
+                    document_fingerprint,
+                    job.assets,
+                    job.templates,
+                    job.reference_docx,
                 )
-
-        state = {"status": agreement.status, "inputs": None, "documents": entries}
-        # PDFs already written whose HTML is a part of a document to render (the agreement
-        # inside a package built with --only): their pages are joined in, not drawn again, if
-        # the file is still exactly what was written.
-        joined = {fp for task in tasks if len(task.parts) > 1 for fp in _part_fingerprints(task)}
-        ready = {
-            entry["fingerprint"]: version_dir / name
-            for name, entry in written.items()
-            if entry["format"] == "pdf"
-            and entry["fingerprint"] in joined
-            and _unaltered(version_dir / name, entry)
-        }
-        pool = stack.enter_context(_workers(jobs)) if tasks else None
-        for result in _run(tasks, pool, progress, ready):
-            _record(result, version_dir, entries, report)
-            if any(output.format == "pdf" for output in result.outputs):
-                ready[result.fingerprint] = version_dir / f"{result.target.stem}.pdf"
-            _write_state(version_dir, state)  # what is done stays done if the build is killed
-
-        order = {f"{t.stem}.{fmt}": i for i, t in enumerate(targets) for fmt in formats}
-        entries = dict(sorted(entries.items(), key=lambda kv: (order.get(kv[0], 1 << 30), kv[0])))
-        state["documents"] = entries
-        if not only and report.ok:
-            _remove_stale(version_dir, written, entries)
-            state["inputs"] = inputs
-        _write_if_changed(version_dir / MANIFEST, _manifest(workbook.agreement, entries))
-        write_index(version_dir, contexts[agreement.languages[0]], entries, templates_dir)
-        _write_state(version_dir, state)
-    return _finish(report, state, started)
+            )
+    # PDFs already written whose HTML is a part of a document to render (the agreement inside a
+    # package built with --only): joined in, not drawn again, if still exactly what was written.
+    joined = {fp for task in result.tasks if task.joins_parts for fp in task.part_fingerprints}
+    for document in previous.values():
+        if (
+            document.format == "pdf"
+            and document.fingerprint in joined
+            and document.unaltered(job.version_dir)
+        ):
+            result.ready[document.fingerprint] = (job.version_dir / document.path).read_bytes()
+    return result
 
 
 def _render_parts(
-    target: Target, context: DocumentContext, templates_dir: Path, changes: ChangeSet | None
+    target: Target, context: DocumentContext, templates: Templates, changes: ChangeSet | None
 ) -> list[str]:
     from ..document.party import by_goal, party_document
     from ..render.html import render_html
     from .summary import summary_html
 
     if target.kind == "changes" and changes is not None:
-        return [summary_html(changes, context, templates_dir)]
+        return [summary_html(changes, context, templates)]
     extra = {}
     if target.party:
         extra = {
             "pd": party_document(context, target.party),
             "common_goals": by_goal(context.common),
         }
-    return [render_html(templates_dir, template, context, **extra) for template in target.templates]
+    return [render_html(templates, template, context, **extra) for template in target.templates]
+
+
+# --- 3. render and write ----------------------------------------------------------------------
+def render_documents(
+    job: Gathered,
+    plan: Plan,
+    state: BuildState,
+    report: BuildReport,
+    jobs: int | None,
+    progress: Progress | None,
+) -> None:
+    """Render the planned documents and write each as it comes, recording it in the state at
+    once: what is done stays done if the build is killed."""
+    from .schedule import run
+
+    state.status, state.inputs = job.workbook.agreement.status, None
+    if not plan.tasks:
+        return
+    with _workers(jobs) as pool:
+        for result in run(plan.tasks, plan.ready, pool=pool, progress=progress):
+            _write_result(result, job.version_dir, state, report)
+            state.write(job.version_dir)
+
+
+def _write_result(
+    result: TaskResult, version_dir: Path, state: BuildState, report: BuildReport
+) -> None:
+    target = result.target
+    report.notes.extend(result.notes)
+    for fmt, reason in result.failures:
+        report.failures.append(Failure(target.describe(), fmt, reason))
+    for output in result.outputs:
+        name = f"{target.stem}.{output.format}"
+        if write_if_changed(version_dir / name, output.data):
+            report.written.append(name)
+        else:
+            report.rerendered.append(name)
+        state.documents[name] = Document(
+            path=name,
+            kind=target.kind,
+            party=target.party,
+            language=target.language,
+            format=output.format,
+            pages=output.pages,
+            sha256=sha256(output.data),
+            size=len(output.data),
+            fingerprint=result.fingerprint,
+        )
 
 
 @contextmanager
@@ -273,216 +327,45 @@ def _workers(jobs: int | None) -> Iterator[ProcessPoolExecutor | None]:
     if count <= 1:
         yield None
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     load_writers()
     with ProcessPoolExecutor(max_workers=count) as pool:
         yield pool
 
 
-def _run(
-    tasks: list[RenderTask],
-    pool: ProcessPoolExecutor | None,
-    progress: Progress | None,
-    ready: dict[str, Path],
-) -> Iterator[TaskResult]:
-    """Render the tasks, in the worker processes if there are any.
+# --- 4. the listings --------------------------------------------------------------------------
+def write_listings(job: Gathered, plan: Plan, state: BuildState, report: BuildReport) -> None:
+    """The documents in plan order; stale files removed; manifest.json, index.html and the
+    state, which records the inputs only once every document is made."""
+    from .index import write_index
 
-    A part that several documents share is drawn once and joined into each: the full agreement
-    inside every package (its own document: `ready` maps a document fingerprint to its written
-    PDF, and the caller adds each PDF it writes before asking for the next result) and the
-    measures common to all municipalities (drawn as a part of its own). A document waits for
-    the shared parts drawn in this run; if one fails, it draws that part itself.
-    """
-    multi = [t for t in tasks if len(t.parts) > 1 and "pdf" in t.formats]
-    joining = {id(t) for t in multi}  # the documents that join parts
-    documents = {t.fingerprint for t in tasks if len(t.parts) == 1 and "pdf" in t.formats}
-    uses = Counter(fp for task in multi for fp in set(_part_fingerprints(task)))
-    shared: dict[str, tuple[str, Path]] = {}  # fingerprint -> (its HTML, templates folder)
-    for task in multi:
-        for fingerprint, html in zip(_part_fingerprints(task), task.parts, strict=True):
-            if uses[fingerprint] > 1 and fingerprint not in ready and fingerprint not in documents:
-                shared.setdefault(fingerprint, (html, task.templates_dir))
-    drawing = documents | set(shared)
-    drawn: dict[str, PartPdf] = {}
-    waiting: list[tuple[RenderTask, set[str]]] = []
-    startable: list[RenderTask] = []
-    for task in tasks:
-        needs = drawing.intersection(_part_fingerprints(task)) if id(task) in joining else set()
-        if needs:
-            waiting.append((task, needs))
-        else:
-            startable.append(task)
-
-    def prepared(task: RenderTask) -> RenderTask:
-        if id(task) not in joining:
-            return task
-        given: list[tuple[int, PartPdf]] = []
-        for index, fingerprint in enumerate(_part_fingerprints(task)):
-            if fingerprint in drawn:
-                given.append((index, drawn[fingerprint]))
-            elif fingerprint in ready:
-                given.append((index, PartPdf(ready[fingerprint].read_bytes(), ())))
-        return replace(task, prepared=tuple(given))
-
-    def released(fingerprint: str) -> list[RenderTask]:
-        """The waiting tasks that no longer wait (whether the part they waited for was drawn or
-        failed: then they draw it themselves and report its failure as their own)."""
-        drawing.discard(fingerprint)
-        free = [task for task, needs in waiting if not needs & drawing]
-        waiting[:] = [(task, needs) for task, needs in waiting if needs & drawing]
-        return free
-
-    def part_drawn(fingerprint: str, part: PartPdf | None) -> list[RenderTask]:
-        if part is not None:
-            drawn[fingerprint] = part
-        return released(fingerprint)
-
-    total, done = len(tasks), 0
-    if pool is None:
-        for fingerprint, (html, templates_dir) in shared.items():
-            startable.extend(part_drawn(fingerprint, _draw_part_or_none(html, templates_dir)))
-        queue = deque(startable)
-        while queue:
-            task = queue.popleft()
-            result = render_task(prepared(task))
-            done += 1
-            if progress:
-                progress(task.target.describe(), done, total)
-            yield result
-            queue.extend(released(task.fingerprint))
-        return
-    parts = {pool.submit(draw_part, html, where): fp for fp, (html, where) in shared.items()}
-    running = {pool.submit(render_task, prepared(task)): task for task in startable}
-    while running or parts:
-        pending: list[Future[Any]] = [*running, *parts]  # a part drawn or a document made
-        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-        for future in finished:
-            if future in parts:
-                fingerprint = parts.pop(future)
-                part = None if future.exception() else future.result()
-                for free in part_drawn(fingerprint, part):
-                    running[pool.submit(render_task, prepared(free))] = free
-                continue
-            task = running.pop(future)
-            done += 1
-            if progress:
-                progress(task.target.describe(), done, total)
-            yield future.result()
-            for free in released(task.fingerprint):
-                running[pool.submit(render_task, prepared(free))] = free
+    order = {f"{t.stem}.{fmt}": i for i, t in enumerate(plan.targets) for fmt in job.formats}
+    state.documents = dict(
+        sorted(state.documents.items(), key=lambda kv: (order.get(kv[0], 1 << 30), kv[0]))
+    )
+    if not job.only and report.ok:
+        _remove_stale(job.version_dir, plan.recorded, state.documents)
+        state.inputs = job.inputs
+    documents = list(state.documents.values())
+    write_if_changed(job.version_dir / MANIFEST, manifest(job.workbook.agreement, documents))
+    language = job.workbook.agreement.languages[0]
+    write_index(job.version_dir, plan.contexts[language], documents, job.templates)
+    state.write(job.version_dir)
 
 
-def _draw_part_or_none(html: str, templates_dir: Path) -> PartPdf | None:
-    try:
-        return draw_part(html, templates_dir)
-    except Exception:  # the documents that share the part draw it and report the failure
-        return None
-
-
-def _part_fingerprints(task: RenderTask) -> list[str]:
-    return [_fingerprint(task.assets, (part,)) for part in task.parts]
-
-
-def _fingerprint(assets: str, parts: Sequence[str]) -> str:
-    """What a document's files depend on; a one-part document's is that of its part."""
-    return hashlib.sha256("\0".join([assets, *parts]).encode()).hexdigest()
-
-
-def _record(result: TaskResult, version_dir: Path, entries: dict, report: BuildReport) -> None:
-    target = result.target
-    report.notes.extend(result.notes)
-    for fmt, reason in result.failures:
-        report.failures.append(Failure(target.describe(), fmt, reason))
-    for output in result.outputs:
-        name = f"{target.stem}.{output.format}"
-        digest = sha256(output.data)
-        path = version_dir / name
-        if not (
-            path.exists()
-            and path.stat().st_size == len(output.data)
-            and sha256(path.read_bytes()) == digest
-        ):
-            write_atomic(path, output.data)
-            report.built.append(name)
-        else:
-            report.kept.append(name)
-        entries[name] = {
-            "fingerprint": result.fingerprint,
-            "sha256": digest,
-            "size": len(output.data),
-            "kind": target.kind,
-            "party": target.party,
-            "language": target.language,
-            "format": output.format,
-            "pages": output.pages,
-        }
-
-
-def _finish(report: BuildReport, state: dict, started: float) -> BuildReport:
-    report.documents = [
-        Document(name, e["kind"], e["party"], e["language"], e["format"], e["pages"], e["sha256"])
-        for name, e in state.get("documents", {}).items()
-    ]
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _manifest(agreement: object, entries: dict[str, dict]) -> bytes:
-    manifest = {
-        "agreement": agreement.id,  # type: ignore[attr-defined]
-        "version": agreement.version,  # type: ignore[attr-defined]
-        "status": agreement.status,  # type: ignore[attr-defined]
-        "documents": [
-            {
-                "path": name,
-                "kind": e["kind"],
-                "party": e["party"],
-                "language": e["language"],
-                "format": e["format"],
-                "pages": e["pages"],
-                "sha256": e["sha256"],
-            }
-            for name, e in entries.items()
-        ],
-    }
-    return json.dumps(manifest, ensure_ascii=False, indent=2).encode() + b"\n"
-
-
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if not (path.exists() and path.read_bytes() == data):
-        write_atomic(path, data)
-
-
-def _write_state(version_dir: Path, state: dict) -> None:
-    _write_if_changed(version_dir / STATE, json.dumps(state, indent=1).encode())
-
-
-def _intact(path: Path, entry: dict) -> bool:
-    """The file is there as the state recorded it (its size; its hash is checked on rebuild)."""
-    try:
-        return path.stat().st_size == entry.get("size")
-    except OSError:
-        return False
-
-
-def _unaltered(path: Path, entry: dict) -> bool:
-    """The file has the bytes the state recorded."""
-    try:
-        return _intact(path, entry) and sha256(path.read_bytes()) == entry.get("sha256")
-    except OSError:
-        return False
-
-
-def _complete(version_dir: Path, state: dict) -> bool:
-    documents = state.get("documents", {})
-    return bool(documents) and all(_intact(version_dir / n, e) for n, e in documents.items())
-
-
-def _remove_stale(version_dir: Path, previous: dict, current: dict) -> None:
+def _remove_stale(version_dir: Path, recorded: dict, current: dict) -> None:
     """Delete documents an earlier build wrote that this build no longer makes."""
-    for name in previous:
+    for name in recorded:
         stale = version_dir / name
         if name not in current and stale.parent == version_dir:
             stale.unlink(missing_ok=True)
+
+
+def _finish(report: BuildReport, state: BuildState, started: float) -> BuildReport:
+    report.documents = list(state.documents.values())
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def _remove_leftovers(version_dir: Path) -> None:
@@ -494,25 +377,6 @@ def _remove_leftovers(version_dir: Path) -> None:
 
 def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _assets_hash(templates_dir: Path, reference_docx: Path | None, formats: tuple[str, ...]) -> str:
-    """Everything besides the workbook that documents depend on: program, templates, reference."""
-    digest = hashlib.sha256(f"{__version__}\0{','.join(formats)}".encode())
-    for path in sorted(p for p in templates_dir.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(templates_dir)).encode())
-        digest.update(path.read_bytes())
-    if reference_docx is not None:
-        digest.update(reference_docx.read_bytes())
-    return digest.hexdigest()
 
 
 @contextmanager

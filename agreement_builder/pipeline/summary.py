@@ -4,12 +4,12 @@ DOCX, for `diff -o` and for a draft's build alike."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from ..changes.compare import ChangeSet
 from ..changes.summary import summary_view
 from ..document.context import DocumentContext
 from ..render.html import render_html
+from ..theme import Templates
 from .plan import AGREEMENT, CHANGES
 
 SUMMARY_PAGE = "changes-page.html.j2"
@@ -17,21 +17,21 @@ DEFAULT_AUTHOR = "agreement-builder"
 
 
 def summary_html(
-    changes: ChangeSet, context: DocumentContext, templates_dir: Path, page: bool = False
+    changes: ChangeSet, context: DocumentContext, templates: Templates, page: bool = False
 ) -> str:
     """The change summary in the context's language: the document HTML (for the PDF), or with
     `page` the web page."""
     [template] = (SUMMARY_PAGE,) if page else CHANGES
-    return render_html(templates_dir, template, context, s=summary_view(changes, context.t))
+    return render_html(templates, template, context, s=summary_view(changes, context.t))
 
 
-def summary_pdf(changes: ChangeSet, context: DocumentContext, templates_dir: Path) -> bytes:
+def summary_pdf(changes: ChangeSet, context: DocumentContext, templates: Templates) -> bytes:
     from ..render.pdf import render_pdf  # WeasyPrint is slow to import: only when needed
 
-    return render_pdf(summary_html(changes, context, templates_dir), base_dir=templates_dir).data
+    return render_pdf(summary_html(changes, context, templates), templates=templates).data
 
 
-def tracked_docx(old: DocumentContext, new: DocumentContext, templates_dir: Path) -> bytes:
+def tracked_docx(old: DocumentContext, new: DocumentContext, templates: Templates) -> bytes:
     """The new full agreement as DOCX, its differences from the old one as tracked changes by
     the preparer (else agreement-builder), dated the new version's date."""
     from ..render.docx import render_docx
@@ -39,7 +39,7 @@ def tracked_docx(old: DocumentContext, new: DocumentContext, templates_dir: Path
 
     [template] = AGREEMENT
     documents = [
-        render_docx(render_html(templates_dir, template, context)).data for context in (old, new)
+        render_docx(render_html(templates, template, context)).data for context in (old, new)
     ]
     author = new.preparer.name if new.preparer else DEFAULT_AUTHOR
     data, _ = track_changes(*documents, author=author, when=dt.date.fromisoformat(new.date_iso))

@@ -72,19 +72,14 @@ Pieces: TypeAlias = list[Inline]
 InlineItems: TypeAlias = list[HtmlElement | str]
 
 
-def render_docx(
-    html: str,
-    *,
-    reference_docx: Path | None = None,
-    page_numbers: dict[str, int] | None = None,
-) -> DocxOutput:
+def render_docx(html: str, *, reference_docx: Path | None = None) -> DocxOutput:
     """Write the document HTML as a DOCX; styles and page setup from `reference_docx` if given.
 
-    `page_numbers` (element id -> page, e.g. from the PDF of the same HTML) fills the contents'
-    page numbers before Word or LibreOffice first updates the field.
+    Made from the HTML alone: nothing of the PDF (its page numbers) goes into it, so the two
+    writers are independent and either file can be made again alone, to the same bytes.
     """
     root = lxml.html.document_fromstring(html)
-    writer = _Writer(root, reference_docx, page_numbers or {})
+    writer = _Writer(root, reference_docx)
     writer.write_body(_only(root, "body"))
     return DocxOutput(writer.save(), tuple(writer.warnings))
 
@@ -106,11 +101,8 @@ class _Flow:
 
 
 class _Writer:
-    def __init__(
-        self, root: HtmlElement, reference: Path | None, page_numbers: dict[str, int]
-    ) -> None:
+    def __init__(self, root: HtmlElement, reference: Path | None) -> None:
         self.warnings: list[str] = []
-        self.page_numbers = page_numbers
         self.language = root.get("lang") or "fi"
         self.scope = self.language  # the language of the block being written
         self.meta = _metadata(root)
@@ -344,7 +336,10 @@ class _Writer:
 
     # --- contents, header and footer ------------------------------------------------------
     def contents(self, nav: HtmlElement, flow: _Flow) -> None:
-        """A TOC field whose result already lists the entries, linked to their headings."""
+        """A TOC field (`TOC \\o "1-3" \\h \\z \\u`) whose result lists the headings, each
+        linked to its heading, without page numbers: Word paginates the document otherwise
+        than the PDF, and only Word or LibreOffice can number its pages. The settings ask them
+        to update the field on opening (`w:updateFields`), which adds the right numbers."""
         heading = nav.find("h2")
         if heading is not None:
             self.paragraph(heading, flow, "TOC Heading")
@@ -363,13 +358,6 @@ class _Writer:
             self.inline_items(
                 paragraph, [link.text or "", *_children_with_tails(link)], Format(), parent=target
             )
-            tab = ooxml.run_in(target, paragraph, "")
-            tab.add_tab()
-            ooxml.begin_field(target, f"PAGEREF {ooxml.bookmark_name(anchor)} \\h")
-            if anchor in self.page_numbers:
-                number = ooxml.run_in(target, paragraph, str(self.page_numbers[anchor]))
-                ooxml.set_run_language(number, self.scope)
-            ooxml.end_field(target)
             if index == len(entries) - 1:
                 ooxml.end_field(paragraph)
         ooxml.update_fields_on_open(self.doc)

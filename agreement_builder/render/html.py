@@ -2,34 +2,74 @@
 
 Autoescaping is always on and undefined names are errors, so workbook text can only ever be
 text, and a template that asks for something the context lacks fails loudly instead of printing
-nothing.
+nothing. A broken template (a syntax error, a name it does not have, a file it includes that is
+not there) is a TemplateError naming the template file and line.
 """
 
 from __future__ import annotations
 
+import traceback
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from ..errors import TemplateError
+from ..theme import Templates
 from .watermark import watermark_url
 
 
 @cache
-def environment(templates_dir: Path) -> jinja2.Environment:
-    """One environment per templates folder, shared by every render in a process."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+def environment(templates: Templates | Path) -> jinja2.Environment:
+    """One environment per set of templates, shared by every render in a process; a user's
+    folder is searched first, the shipped templates for any file it does not have."""
+    templates = Templates.of(templates)
+    env = _Environment(
+        loader=jinja2.FileSystemLoader([str(folder) for folder in templates.dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
     # A template names the font of its draft mark by a path inside the templates folder.
-    env.globals["watermark"] = lambda text, font: watermark_url(text, templates_dir / font)
+    env.globals["watermark"] = lambda text, font: watermark_url(text, templates.find(font))
     return env
 
 
-def render_html(templates_dir: Path, template: str, doc: Any, **extra: Any) -> str:
+def render_html(templates: Templates | Path, template: str, doc: Any, **extra: Any) -> str:
     """Render `template` with the document context `doc` (its catalog is available as `t`)."""
-    return environment(templates_dir).get_template(template).render(doc=doc, t=doc.t, **extra)
+    compiled = environment(templates).get_template(template)
+    try:
+        return compiled.render(doc=doc, t=doc.t, **extra)
+    except jinja2.TemplateError as error:
+        raise located(error, template) from None
+
+
+class _Environment(jinja2.Environment):
+    """Loading a template that is missing or does not compile is a located TemplateError."""
+
+    def _load_template(self, name: str, globals: Any) -> jinja2.Template:  # type: ignore[override]
+        try:
+            return super()._load_template(name, globals)
+        except jinja2.TemplateError as error:
+            raise located(error, name) from None
+
+
+def located(error: jinja2.TemplateError, template: str) -> TemplateError:
+    """A Jinja error as `file:line: what`, the file being the template where it happened."""
+    if isinstance(error, TemplateError):
+        return error
+    if isinstance(error, jinja2.TemplateNotFound):
+        return TemplateError(f"{template}: no template named {error.name!r}")
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where = error.filename or error.name or template
+        return TemplateError(f"{where}:{error.lineno}: {error.message}")
+    # Jinja rewrites a render error's traceback to the template's lines: the innermost frame
+    # of a template file is where it happened.
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.endswith((".j2", ".html", ".css"))
+    ]
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else template
+    return TemplateError(f"{where}: {error.message or type(error).__name__}")

@@ -19,6 +19,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..theme import Templates
 from .pdfjoin import join_pdfs
 from .pdflang import languages_in_structure
 
@@ -53,25 +54,40 @@ class PdfOutput:
 
 
 class ConfinedFetcher(URLFetcher):
-    """Fetches `data:` URLs and files inside one folder; refuses and records everything else.
+    """Fetches `data:` URLs and the files of the templates; refuses and records everything else.
 
     Workbook text never becomes markup, but the templates are user-editable too: a stylesheet or
     image that points at `file:///etc/passwd` or `http://...` must not be read into the PDF.
+    Relative URLs resolve in the first templates folder (the user's own, with `--templates`);
+    a file it does not have is the shipped one (`Templates.locate`), and nothing else is read.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, templates: Templates | Path) -> None:
         super().__init__(allowed_protocols={"file", "data"}, timeout=1)
-        self.root = root.resolve()
+        self.templates = Templates.of(templates)
+        self.root = self.templates.base
         self.refused: list[str] = []
         self.parsed: frozenset[str] = frozenset()  # stylesheets given parsed: served empty
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if not self.allows(url):
             self.refused.append(url)
-            raise ValueError(f"refused to fetch {url}: only files in {self.root} are allowed")
+            folders = " and ".join(str(folder) for folder in self.templates.dirs)
+            raise ValueError(f"refused to fetch {url}: only files in {folders} are allowed")
         if url in self.parsed:
             return URLFetcherResponse(url, b"", {"Content-Type": "text/css"})
-        return super().fetch(url, headers)
+        if urlsplit(url).scheme == "data":
+            return super().fetch(url, headers)
+        path = self.resolve(url)
+        if path is None:
+            raise FileNotFoundError(f"no such template file: {url}")
+        response = super().fetch(path.as_uri(), headers)
+        try:
+            body = response.read()
+        finally:
+            response.close()
+        # Served under the URL asked for, so that what it refers to resolves the same way.
+        return URLFetcherResponse(url, body, response.headers, response.status)
 
     def allows(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -80,29 +96,36 @@ class ConfinedFetcher(URLFetcher):
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return False
         path = Path(unquote(parts.path)).resolve()
-        return path.is_relative_to(self.root)
+        return any(path.is_relative_to(folder) for folder in self.templates.dirs)
+
+    def resolve(self, url: str) -> Path | None:
+        """The file a `file:` URL inside the templates stands for, or None."""
+        if not self.allows(url) or urlsplit(url).scheme != "file":
+            return None
+        return self.templates.locate(Path(unquote(urlsplit(url).path)))
 
 
 def render_pdf(
     parts: str | Sequence[str],
     *,
-    base_dir: Path,
+    templates: Templates | Path,
     prepared: Mapping[int, bytes] | None = None,
 ) -> PdfOutput:
-    """Lay out the HTML document(s) (relative URLs resolve in `base_dir`) into one tagged PDF.
+    """Lay out the HTML document(s) (relative URLs resolve in the templates) into one tagged PDF.
 
     Several parts become one PDF, each part keeping its own page numbering, and the metadata of
     the first. `prepared` gives, by part index, the PDF that part makes, drawn before (the full
     agreement inside every party's package): its pages are joined in, not drawn again.
     """
     parts = [parts] if isinstance(parts, str) else list(parts)
+    templates = Templates.of(templates)
     prepared = prepared or {}
     drawn: list[PdfOutput] = []
     for index, part in enumerate(parts):
         if index in prepared:
             drawn.append(PdfOutput(prepared[index], 0, (), {}))
         else:
-            drawn.append(_draw(part, base_dir.resolve()))
+            drawn.append(_draw(part, templates))
     refused = tuple(dict.fromkeys(url for output in drawn for url in output.refused))
     if len(drawn) == 1:
         return PdfOutput(drawn[0].data, drawn[0].pages, refused, drawn[0].anchor_pages)
@@ -110,10 +133,10 @@ def render_pdf(
     return PdfOutput(joined.data, joined.pages, refused, joined.anchor_pages)
 
 
-def _draw(html: str, base_dir: Path) -> PdfOutput:
-    fetcher = ConfinedFetcher(base_dir)
-    source = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher)
-    sheets = _linked_stylesheets(source, base_dir)
+def _draw(html: str, templates: Templates) -> PdfOutput:
+    fetcher = ConfinedFetcher(templates)
+    source = HTML(string=html, base_url=templates.base.as_uri() + "/", url_fetcher=fetcher)
+    sheets = _linked_stylesheets(source, fetcher)
     fetcher.parsed = frozenset(sheet.url for sheet in sheets)
     fetcher.refused.extend(url for sheet in sheets for url in sheet.refused)
     document = source.render(
@@ -137,8 +160,8 @@ class _Stylesheet:
     refused: tuple[str, ...]  # what it asked for (fonts) and did not get
 
 
-def _linked_stylesheets(html: HTML, base_dir: Path) -> list[_Stylesheet]:
-    """The document's linked stylesheets inside `base_dir` (print.css), each parsed once per
+def _linked_stylesheets(html: HTML, fetcher: ConfinedFetcher) -> list[_Stylesheet]:
+    """The document's linked stylesheets in the templates (print.css), each parsed once per
     process and content: parsing it is a fifth of drawing a one-page document.
 
     WeasyPrint takes them as user stylesheets, which yield to the document's own rules (its
@@ -151,17 +174,16 @@ def _linked_stylesheets(html: HTML, base_dir: Path) -> list[_Stylesheet]:
         if "stylesheet" not in element.get("rel", "").split() or not element.get("href"):
             continue
         url = urljoin(html.base_url, element.get("href"))
-        parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve()
-        if parts.scheme != "file" or not path.is_relative_to(base_dir) or not path.is_file():
+        path = fetcher.resolve(url)
+        if path is None:
             continue  # fetched (or refused) as WeasyPrint finds it
-        found.append(_parsed(url, path.read_bytes(), base_dir))
+        found.append(_parsed(url, path.read_bytes(), fetcher.templates))
     return found
 
 
 @cache
-def _parsed(url: str, data: bytes, base_dir: Path) -> _Stylesheet:
-    fetcher = ConfinedFetcher(base_dir)  # its fonts are fetched while it is parsed
+def _parsed(url: str, data: bytes, templates: Templates) -> _Stylesheet:
+    fetcher = ConfinedFetcher(templates)  # its fonts are fetched while it is parsed
     css = CSS(string=data.decode(), base_url=url, url_fetcher=fetcher, font_config=_fonts())
     return _Stylesheet(url, css, tuple(fetcher.refused))
 

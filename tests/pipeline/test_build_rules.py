@@ -131,7 +131,7 @@ def test_missing_label_fails_loudly(tmp_path: Path) -> None:
         .replace("{% block content %}", '{% block content %}{{ t("no_such_label") }}'),
         encoding="utf-8",
     )
-    report = build(FIXTURES / "minimal.yaml", tmp_path / "out", templates_dir=templates)
+    report = build(FIXTURES / "minimal.yaml", tmp_path / "out", templates=templates)
     # The agreement and every package (which holds it) fail; the agenda items are still made.
     assert sorted(f.target for f in report.failures) == [
         "agreement (fi)",

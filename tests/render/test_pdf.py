@@ -18,7 +18,7 @@ SAMPLE = (FIXTURES / "sample-document.html").read_text(encoding="utf-8")
 
 @pytest.fixture(scope="module")
 def sample():
-    return render_pdf(SAMPLE, base_dir=TEMPLATES)
+    return render_pdf(SAMPLE, templates=TEMPLATES)
 
 
 def test_only_files_inside_the_templates_folder_are_fetched(tmp_path: Path) -> None:
@@ -34,7 +34,7 @@ def test_only_files_inside_the_templates_folder_are_fetched(tmp_path: Path) -> N
         f'<img src="file:///etc/passwd" alt=""><img src="{secret.as_uri()}" alt="">'
         '<img src="https://example.invalid/pixel.png" alt=""><p>Ensimmäinen kappale.',
     )
-    output = render_pdf(hostile, base_dir=TEMPLATES)
+    output = render_pdf(hostile, templates=TEMPLATES)
     assert set(output.refused) == {
         "http://example.invalid/steal.css",
         (TEMPLATES.parent / "pyproject.toml").resolve().as_uri(),
@@ -82,7 +82,7 @@ def test_only_the_bundled_fonts_are_embedded(sample) -> None:
 
 
 def test_the_same_html_gives_the_same_bytes(sample) -> None:
-    assert render_pdf(SAMPLE, base_dir=TEMPLATES).data == sample.data
+    assert render_pdf(SAMPLE, templates=TEMPLATES).data == sample.data
 
 
 def test_pages_and_anchors(sample) -> None:
@@ -113,9 +113,9 @@ def test_a_stylesheet_is_read_as_it_is_now_and_its_fonts_stay_confined(tmp_path:
         '<link rel="stylesheet" href="print.css"></head><body><p>Teksti</p></body></html>'
     )
     stylesheet.write_text("p { color: #000000 }", encoding="utf-8")
-    black = render_pdf(html, base_dir=templates)
+    black = render_pdf(html, templates=templates)
     stylesheet.write_text("p { color: #ff0000 }", encoding="utf-8")
-    red = render_pdf(html, base_dir=templates)
+    red = render_pdf(html, templates=templates)
     assert black.data != red.data
     with pikepdf.open(io.BytesIO(red.data)) as pdf:
         assert b"1 0 0 rg" in pdf.pages[0].Contents.read_bytes()
@@ -123,5 +123,5 @@ def test_a_stylesheet_is_read_as_it_is_now_and_its_fonts_stay_confined(tmp_path:
         '@font-face { font-family: X; src: url("file:///etc/hostname"); } p { font-family: X }',
         encoding="utf-8",
     )
-    hostile = render_pdf(html, base_dir=templates)
+    hostile = render_pdf(html, templates=templates)
     assert hostile.refused == ("file:///etc/hostname",)

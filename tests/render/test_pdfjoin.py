@@ -41,7 +41,7 @@ def parts() -> list[bytes]:
         part("Sopimus", "agreement", 3, "agreement-2"),
         part("Liite", "annex", 2, "annex-1"),
     ]
-    return [render_pdf(html, base_dir=TEMPLATES).data for html in documents]
+    return [render_pdf(html, templates=TEMPLATES).data for html in documents]
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +135,6 @@ def test_a_part_that_is_given_is_joined_not_drawn(parts: list[bytes]) -> None:
         "<not drawn: the prepared PDF stands for it>",
         part("Liite", "annex", 2, "annex-1"),
     ]
-    output = render_pdf(documents, base_dir=TEMPLATES, prepared={1: parts[1]})
+    output = render_pdf(documents, templates=TEMPLATES, prepared={1: parts[1]})
     assert output.pages == 6
     assert output.data == join_pdfs(parts).data
