@@ -196,7 +196,7 @@ def plan_documents(job: Gathered, state: BuildState, force: bool, report: BuildR
 
     languages = job.workbook.agreement.languages
     job.templates.check(languages)
-    contexts = {
+    contexts: dict[str, DocumentContext] = {
         language: build_context(job.workbook, language, job.templates) for language in languages
     }
     targets = plan(job.workbook, contexts, job.only or None, changes=job.changes is not None)

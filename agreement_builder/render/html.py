@@ -48,7 +48,7 @@ def render_html(templates: Templates | Path, template: str, doc: Any, **extra: A
 class _Environment(jinja2.Environment):
     """Loading a template that is missing or does not compile is a located TemplateError."""
 
-    def _load_template(self, name: str, globals: Any) -> jinja2.Template:  # type: ignore[override]
+    def _load_template(self, name: str, globals: Any) -> jinja2.Template:
         try:
             return super()._load_template(name, globals)
         except jinja2.TemplateError as error:

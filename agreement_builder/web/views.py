@@ -449,7 +449,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     from ..changes.summary import summary_view
     from ..commands.diff import diff
     from ..document.context import build_context
-    from ..pipeline.run import DEFAULT_TEMPLATES
+    from ..theme import Templates
 
     version = _version(pk)
     others = version.agreement.versions.exclude(pk=version.pk).order_by("-created")
@@ -462,7 +462,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         language = translation.get_language() or "fi"
         if language not in version.languages:
             language = version.languages[0]
-        context = build_context(result.changes.new, language, DEFAULT_TEMPLATES / "messages")
+        context = build_context(result.changes.new, language, Templates.shipped())
         summary = summary_view(result.changes, context.t)
         summary_language = language
     return render(
