@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from ..document.context import DocumentContext
@@ -41,8 +42,7 @@ def charts(
             target_label=t("report_target_line"),
             unit=view.unit,
         )
-        decimals = view.decimals
-        svg = chart_svg(chart, lambda value, d=decimals: t.number(value, d), font)
+        svg = chart_svg(chart, partial(t.number, decimals=view.decimals), font)
         drawn[view.indicator.id] = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
     return drawn
 
