@@ -93,3 +93,13 @@ def fake_sotkanet() -> Iterator[FakeSotkanet]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+if __name__ == "__main__":
+    # Serve the recorded answers until Ctrl-C, e.g. to make the examples' lock files:
+    #   python -m tests.indicators.fake_sotkanet
+    #   agreement-builder indicators fetch workbooks/lappi.yaml --api URL
+    with fake_sotkanet() as served:
+        print(f"the recorded Sotkanet answers at {served.url} (Ctrl-C stops)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
