@@ -59,9 +59,10 @@ def test_an_upload_with_errors_shows_each_at_its_line_grouped_and_linkable(
     assert len(item.problems) == 3 and item.todo == 1
     assert Version.objects.count() == 0
     page = client.get(response["Location"]).content.decode()
-    assert "3 problems to correct" in page or "3 ongelmaa" in page
+    assert "3 korjattavaa ongelmaa" in page  # the preparer reads Finnish
+    assert "1 paikkamerkki vielä täytettävänä" in page
     assert 'id="problem-1"' in page and 'href="#problem-1"' in page
-    assert "line 43, column 23" in page or "rivi 43, sarake 23" in page
+    assert "rivi 43, sarake 23" in page
     assert "goals[T1].measures[T1.1].responsible[1]" in page
     assert "unknown party &#x27;alu&#x27;; did you mean &#x27;alue&#x27;?" in page
     assert "responsible: [alu, all-municipalities]" in page  # the line itself
@@ -121,7 +122,7 @@ def test_a_workbook_from_the_registry_counts_its_placeholders(client, preparer):
     assert response["Location"] == f"/uploads/{item.pk}/"
     assert item.todo and item.todo == len(item.problems)
     page = client.get(f"/uploads/{item.pk}/").content.decode()
-    assert f"{item.todo} placeholders still to fill in" in page or "täytettävää" in page
+    assert f"{item.todo} paikkamerkkiä vielä täytettävänä" in page
     xlsx = client.get(f"/uploads/{item.pk}/xlsx/")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert "kainuu.xlsx" in xlsx["Content-Disposition"]
@@ -240,7 +241,7 @@ def test_decisions_tracker_and_finalize(client, preparer, ranua_secretary, built
 
     client.force_login(preparer)
     tracker = client.get(f"/versions/{version.pk}/tracker/").content.decode()
-    assert "2 parties have not approved this version yet." in tracker or "2 osapuolta" in tracker
+    assert "2 osapuolta ei ole vielä hyväksynyt tätä versiota." in tracker
     assert "1.12.2026, § 45" in tracker
     refused = client.post(f"/versions/{version.pk}/finalize/")
     assert refused.status_code == 302
@@ -267,7 +268,7 @@ def test_decisions_tracker_and_finalize(client, preparer, ranua_secretary, built
     assert version.state == Version.BUILT
     minimal = (settings.UPLOAD_DIR / version.workbook).read_bytes()
     upload_file(client, minimal.replace(b"31 %", b"32 %"))
-    assert "final" in Upload.objects.order_by("-created").first().refused
+    assert "on lopullinen" in Upload.objects.order_by("-created").first().refused
     version.refresh_from_db()
     assert version.workbook != Upload.objects.order_by("-created").first().stored
     client.force_login(ranua_secretary)
