@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -67,7 +68,8 @@ def test_a_folder_with_one_file_changed_builds_and_the_change_shows(
     assert report.notes == []
     [pdf] = [d for d in report.documents if (d.kind, d.format) == ("agreement", "pdf")]
     page = PdfReader(report.version_dir / pdf.path).pages[0]
-    fonts = {str(font.get_object()["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
+    resources: Any = page["/Resources"]
+    fonts = {str(font.get_object()["/BaseFont"]) for font in resources["/Font"].values()}
     assert fonts and all(name.split("+")[-1].startswith("Agreement-Sans") for name in fonts)
 
 
