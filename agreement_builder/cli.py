@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-from .errors import AgreementBuilderError, WorkbookError
+from .errors import AgreementBuilderError, WorkbookError, printable
 from .pipeline.report import print_report
 from .workbook.model import json_schema
 from .workbook.validate import load_workbook
@@ -30,9 +30,10 @@ def _counted(n: int, one: str, many: str) -> str:
 
 def _report(error: AgreementBuilderError) -> None:
     """Print a user-facing error on stderr, one line each (a workbook's problems as
-    `path:line:col: message`)."""
+    `path:line:col: message`). User text in a message is printed safely: a control character
+    from a workbook reaches the terminal as its escape (`\\x1b`), never raw."""
     for line in error.lines():
-        click.echo(line, err=True)
+        click.echo(printable(line), err=True)
 
 
 class _Main(click.Group):

@@ -6,11 +6,22 @@ that would overwrite an approved version, an unknown area); anything else is a b
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from .workbook.problems import Problem
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: a character that is not printable (an escape
+    sequence's ESC, a NUL, a direction override, U+FFFE) is shown as its escape, e.g. `\\x1b`."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text
+    )
 
 
 class AgreementBuilderError(Exception):
@@ -84,3 +95,16 @@ class LockFileError(AgreementBuilderError):
 
 class AccountError(AgreementBuilderError):
     """An account of the web application that cannot be made as asked."""
+
+
+class InputError(AgreementBuilderError):
+    """An input file that cannot be read: missing, not a regular file, too large."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        self.path = os.fspath(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class ReferenceDocxError(AgreementBuilderError):
+    """A --reference-docx that is not a macro-free Word document of a sensible size."""

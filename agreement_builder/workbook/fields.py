@@ -8,7 +8,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .model import LocalizedText, Workbook
+from .model import AS_WRITTEN, LocalizedText, Workbook
 from .problems import Loc
 
 
@@ -63,6 +63,40 @@ def localized_values(
                 yield item_loc, item
             elif inner is not None:
                 yield from localized_values(item, inner, item_loc)
+
+
+def _marked(annotation: Any) -> bool:
+    """Whether AS_WRITTEN is in `annotation` (inside `X | None` and `Annotated[...]`)."""
+    if any(item is AS_WRITTEN for item in getattr(annotation, "__metadata__", ())):
+        return True
+    return any(_marked(arg) for arg in get_args(annotation))
+
+
+def written_texts(
+    data: Any, cls: type[BaseModel] = Workbook, loc: Loc = ()
+) -> Iterator[tuple[Loc, Any]]:
+    """(location, value) of every value in `data` that the model takes as free text: a field
+    marked AS_WRITTEN and a localized text (a plain one, or each language's)."""
+    if not isinstance(data, dict):
+        return
+    for name, field in cls.model_fields.items():
+        if name not in data:
+            continue
+        value = data[name]
+        if AS_WRITTEN in field.metadata or _marked(field.annotation):
+            yield (*loc, name), value
+            continue
+        inner = _unwrap(field.annotation)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            item_loc = (*loc, name) if index is None else (*loc, name, index)
+            if inner is LocalizedText:
+                if isinstance(item, dict):
+                    yield from (((*item_loc, lang), text) for lang, text in item.items())
+                else:
+                    yield item_loc, item
+            elif inner is not None:
+                yield from written_texts(item, inner, item_loc)
 
 
 def label(loc: Loc, data: Any) -> str:

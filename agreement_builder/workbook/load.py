@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import InputError
+from ..fileio import read_input
 from .fields import label
 from .problems import Loc, Problem, WorkbookError
 
@@ -100,18 +102,9 @@ def load_yaml(path: Path, display: str | None = None) -> Loaded:
     """Read a YAML workbook into plain data and positions; raise WorkbookError if unreadable."""
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _fail(
-                name,
-                1,
-                1,
-                f"the file is {size / 1_048_576:.1f} MB; a workbook is at most "
-                f"{MAX_BYTES // 1_048_576} MB: is this the right file?",
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _fail(name, 1, 1, f"cannot read the file: {exc.strerror or exc}") from None
+        raw = read_input(path, MAX_BYTES, "workbook")
+    except InputError as error:
+        raise _fail(name, 1, 1, error.reason) from None
     text = _decode(raw, name)
     if not text.strip():
         raise _fail(

@@ -30,6 +30,10 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 # Goals, measures and indicators are numbered by people: T1, T1.3, T1-I1.
 ITEM_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$"
 
+# A version is a folder name in the output (OUTPUT/<agreement id>/<version>/) and a part of
+# every file name: one path segment, never `..` or an absolute path.
+VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$"
+
 Language = Literal["fi", "sv"]
 LANGUAGES: tuple[str, ...] = ("fi", "sv")
 # Localized text may also carry Sámi and English forms (names of Sámi-area municipalities).
@@ -145,18 +149,31 @@ def _normalize_business_id(value: Any) -> Any:
     return value.replace("–", "-").strip() if isinstance(value, str) else value
 
 
+class AsWritten:
+    """Marks a free-text field: a plain YAML scalar there is the characters written, even where
+    YAML 1.1 would read a number, a date or true/false (`1:20` is not 80, `0.50` not 0.5)."""
+
+    def __repr__(self) -> str:
+        return "AS_WRITTEN"
+
+
+AS_WRITTEN = AsWritten()
+Text = Annotated[str, AS_WRITTEN]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 ItemId = Annotated[str, Field(pattern=ITEM_ID_PATTERN)]
 Reference = Annotated[str, Field(pattern=ID_PATTERN)]
 NumberText = Annotated[
     str,
+    AS_WRITTEN,
     BeforeValidator(_number_as_text),
     WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}]}),
 ]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Surrounding white space carries no meaning in any text (a spreadsheet cell may keep a
+    # trailing space): the model holds texts without it, whatever file they came from.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Period(Strict):
@@ -175,10 +192,10 @@ class Period(Strict):
 
 
 class Contact(Strict):
-    name: str = Field(min_length=1, description="Full name.")
+    name: Text = Field(min_length=1, description="Full name.")
     title: LocalizedText | None = Field(None, description="Job title, e.g. {fi: kunnanjohtaja}.")
     email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str | None = None
+    phone: Text | None = None
 
 
 class Agreement(Strict):
@@ -188,10 +205,15 @@ class Agreement(Strict):
         min_length=1, description="Languages the agreement is issued in; the first is the main one."
     )
     period: Period
-    version: str = Field(min_length=1, description='Version shown on every page, e.g. "0.3".')
+    version: Text = Field(
+        pattern=VERSION_PATTERN,
+        description='Version shown on every page and used in output paths, e.g. "0.3".',
+    )
     status: Literal["draft", "final"]
     date: dt.date
-    diary_number: str | None = Field(None, description="Kept as written, e.g. 948/00.01.02/2022.")
+    diary_number: Text | None = Field(
+        None, description="Kept as written, e.g. 948/00.01.02/2022."
+    )
     preparer: Contact | None = None
     purpose: LocalizedText
 
@@ -200,7 +222,7 @@ class Decision(Strict):
     body: LocalizedText = Field(description="The body that decided, e.g. {fi: kunnanvaltuusto}.")
     date: dt.date | None = None
     section: NumberText | None = Field(None, description="The §, e.g. 233 (printed § 233).")
-    diary_number: str | None = None
+    diary_number: Text | None = None
 
 
 def _business_id_valid(value: str) -> bool:
@@ -221,7 +243,7 @@ class Party(Strict):
         # The file may use an en dash, which the model turns into a hyphen.
         json_schema_extra={"pattern": "^[0-9]{7}[-–][0-9]$"},
     )
-    address: str | None = None
+    address: Text | None = None
     name: LocalizedText
     approver: LocalizedText = Field(description="The approving body, e.g. {fi: kunnanvaltuusto}.")
     contact: Contact | None = Field(None, description="The party's responsible person.")
@@ -273,7 +295,7 @@ class Indicator(Strict):
     name: LocalizedText
     baseline: NumberText | None = None
     target: NumberText
-    source: str | None = Field(None, description="e.g. Sotkanet, hyvinvointikertomus.")
+    source: Text | None = Field(None, description="e.g. Sotkanet, hyvinvointikertomus.")
     sotkanet: SotkanetReference | None = Field(
         None, description="The indicator in Sotkanet: `indicators fetch` gets its values."
     )
@@ -381,6 +403,7 @@ class Workbook(Strict):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        str_strip_whitespace=True,
         title="Strategic cooperation agreement workbook",
         json_schema_extra={"$id": "agreement-workbook.schema.json"},
     )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from . import rules
-from .fields import model_at
+from .fields import model_at, written_texts
 from .load import Loaded, Source, load_yaml
-from .model import ID_PATTERN, ITEM_ID_PATTERN, Workbook
+from .model import ID_PATTERN, ITEM_ID_PATTERN, VERSION_PATTERN, Workbook
 from .problems import Loc, Problem, WorkbookError, did_you_mean, is_placeholder, one_of
 
 SPREADSHEET_SUFFIXES = (".xlsx",)
@@ -37,9 +40,11 @@ def read_workbook(path: Path, display: str | None = None) -> Loaded:
 def check(loaded: Loaded) -> Workbook:
     """Model loaded data; the same checks whatever file it came from, located by its source."""
     data, source = loaded.data, loaded.source
+    _keep_as_written(data, source)
     todo = dict(_placeholders(data, ()))
     problems: list[Problem] = [
         *loaded.problems,
+        *_character_problems(data, source),
         *(
             source.problem(
                 loc, f"{source.label(loc, data)}: still to fill in ('{_short(text)}')", todo=True
@@ -61,6 +66,71 @@ def check(loaded: Loaded) -> Workbook:
     if problems or workbook is None:
         raise WorkbookError(problems)
     return workbook
+
+
+def _keep_as_written(data: Any, source: Source) -> None:
+    """Free text that YAML 1.1 read as something else (`1:20` as 80, `0x7E3` as 2019, `0.50`
+    as 0.5, `yes` as true, a date) becomes the characters written, in place."""
+    found = [
+        (loc, written)
+        for loc, value in written_texts(data)
+        if isinstance(value, bool | int | float | dt.date)
+        and (written := source.texts.get(loc)) is not None
+    ]
+    for loc, written in found:
+        parent = data
+        for part in loc[:-1]:
+            parent = parent[part]
+        parent[loc[-1]] = written
+
+
+# Characters no text of an agreement holds and that make text other than it seems: control
+# characters (but tab and line break), DEL and C1 controls, direction overrides and isolates,
+# line and paragraph separators, the byte order mark, surrogates and noncharacters (U+FFFE).
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029"
+    "\u2066-\u2069\ufeff\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+    "|[\U0001fffe\U0001ffff\U0010fffe\U0010ffff]"
+)
+_C0_NAMES = {0: "NUL", 0x1B: "ESC", 0x0C: "form feed", 0x0D: "carriage return", 0x08: "backspace"}
+
+
+def _character_name(ch: str) -> str:
+    code = ord(ch)
+    name = _C0_NAMES.get(code) or unicodedata.name(ch, "") or (
+        "a control character" if code < 0xA0 else "a noncharacter"
+    )
+    return f"U+{code:04X} ({name.lower() if name.isupper() else name})"
+
+
+def _strings(value: Any, loc: Loc) -> Any:
+    """(location, text, is a key) of every text in workbook data, keys included."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield (*loc, key), key, True
+            yield from _strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*loc, index))
+    elif isinstance(value, str):
+        yield loc, value, False
+
+
+def _character_problems(data: Any, source: Source) -> Any:
+    """A located problem for each text that holds a forbidden character (see _FORBIDDEN)."""
+    for loc, text, key in _strings(data, ()):
+        found = _FORBIDDEN.search(text)
+        if found is None:
+            continue
+        what = "key" if key else source.label(loc, data)
+        yield source.problem(
+            loc,
+            f"{what}: holds the invisible character {_character_name(found.group())} at "
+            f"character {found.start() + 1}: remove it (a text may hold letters, punctuation, "
+            "spaces, tabs and line breaks)",
+            key=key,
+        )
 
 
 def _placeholders(value: Any, loc: Loc) -> Any:
@@ -101,6 +171,9 @@ _PATTERN_ADVICE = {
     "(e.g. 'rovaniemi', 'hyte')",
     ITEM_ID_PATTERN: "use letters, digits, dots and hyphens, starting with a letter or digit "
     "(e.g. 'T1', 'T1.3', 'T1-I1')",
+    VERSION_PATTERN: "a version names the output folder: use letters, digits, dots, hyphens, "
+    "underscores and plus signs, starting with a letter or digit, at most 32 (e.g. '0.3', "
+    "'1.0-rc1'); never a path",
     r"^[0-9]{3}$": 'a municipality code is three digits, e.g. "047"',
     r"^[0-9]{7}-[0-9]$": "a business ID is seven digits, a hyphen and a check digit, "
     "e.g. 0164308-3",

@@ -80,10 +80,6 @@ EXPECTED: dict[str, list[str]] = {
         "languages, period, version, status, date, diary_number, preparer, purpose)"
     ],
     "unknown-language": ["6:19: agreement.languages[2]: 'en' is not valid: use 'fi' or 'sv'"],
-    "version-number": [
-        "8:12: agreement.version: must be text, and YAML reads 0.1 as a number: put it in "
-        'quotes: version: "0.1"'
-    ],
     "wrong-types": [
         "6:14: agreement.languages: must be a list (one item per line, each starting with '- '), "
         "not text",
