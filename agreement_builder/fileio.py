@@ -303,3 +303,73 @@ def write_atomic(path: Path, data: bytes) -> Path:
     """
     with Folder.open(path.parent) as folder:
         return folder.write(path.name, data)
+
+
+# -- archives (XLSX, DOCX) ---------------------------------------------------------------------
+
+
+def check_archive(
+    path: str | os.PathLike[str],
+    raw: bytes,
+    what: str,
+    *,
+    max_unpacked: int,
+    max_entries: int = 2_000,
+) -> list[str]:
+    """The names of the parts of the zip archive `raw` (an Office file), checked before anyone
+    parses them: at most `max_entries` parts that unpack to at most `max_unpacked` bytes in all
+    (counted while unpacking, not taken from the archive's own claims), and no XML part that
+    declares a DOCTYPE (entities: XXE, billion laughs; Office never writes one).
+
+    Raises InputError saying what is wrong.
+    """
+    import io
+    import zipfile
+    import zlib
+
+    not_archive = f"is not {what}"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError):
+        raise InputError(path, not_archive) from None
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > max_entries:
+            raise InputError(
+                path, f"{not_archive} of a sensible kind: it has {len(entries):,} parts"
+            )
+        total = 0
+        for entry in entries:
+            if entry.file_size > max_unpacked:
+                total = entry.file_size
+                break
+            xml = entry.filename.lower().endswith((".xml", ".rels", ".vml"))
+            tail = b""
+            try:
+                with archive.open(entry) as stream:
+                    while chunk := stream.read(1 << 20):
+                        total += len(chunk)
+                        if total > max_unpacked:
+                            break
+                        if xml and (b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk):
+                            raise InputError(
+                                path,
+                                f"its part {entry.filename} declares a DOCTYPE or XML entities, "
+                                f"which Office programs never write: refused ({what} may hold "
+                                "plain XML only)",
+                            )
+                        tail = chunk[-16:]
+            except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError):
+                broken = f"{not_archive}: its part {entry.filename} is broken"
+                raise InputError(path, broken) from None
+            except RuntimeError:  # an encrypted part
+                raise InputError(path, f"{not_archive}: it is encrypted") from None
+            if total > max_unpacked:
+                break
+        if total > max_unpacked:
+            raise InputError(
+                path,
+                f"it unpacks to more than {max_unpacked / 1_048_576:g} MB (a zip bomb?); "
+                f"{what} of this kind needs far less",
+            )
+        return [entry.filename for entry in entries]

@@ -1,50 +1,18 @@
-"""Writing output files so that a reader never sees half of one."""
+"""Writing output files so that a reader never sees half of one (see agreement_builder.fileio:
+one segment names a file in its folder, links are not followed, a failed write raises
+OutputError naming the path and leaves no temporary file)."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from pathlib import Path
 
+from ..fileio import Folder, sha256, write_atomic
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, flush it to disk, then rename it into place.
-
-    A crash or Ctrl-C leaves either the old file or the new one, never a partial file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file private; documents are for sharing, as the umask allows.
-        os.fchmod(handle, 0o666 & ~_umask())
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+__all__ = ["Folder", "sha256", "write_atomic", "write_if_changed"]
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write `data` (atomically) unless `path` already holds exactly it, keeping its
     modification time; whether it was written."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomic(path, data)
-    return True
+    with Folder.open(path.parent) as folder:
+        return folder.write_if_changed(path.name, data)

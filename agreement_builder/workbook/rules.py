@@ -154,25 +154,28 @@ def _reference_problems(data: dict[str, Any], source: Source) -> Iterator[Proble
             hint = f"; the workbook defines no {what}"
         return source.problem(loc, f"{source.label(loc, data)}: unknown {what} '{ref}'{hint}")
 
+    # Sets for the lookups, so that checking is linear in the number of references.
+    known_parties, known_themes = set(party_refs), set(themes)
+    known_municipalities, known_indicators = set(municipalities), set(indicators)
     for g, goal in _items(data, "goals"):
         theme = goal.get("theme")
-        if isinstance(theme, str) and theme not in themes:
+        if isinstance(theme, str) and theme not in known_themes:
             yield unknown(("goals", g, "theme"), theme, "theme", themes)
         for m, measure in _items(goal, "measures"):
             base: Loc = ("goals", g, "measures", m)
             for j, ref in _strings(measure.get("responsible")):
-                if ref not in party_refs:
+                if ref not in known_parties:
                     yield unknown((*base, "responsible", j), ref, "party", party_refs)
             for j, ref in _strings(measure.get("municipalities")):
-                if ref not in municipalities:
+                if ref not in known_municipalities:
                     yield unknown((*base, "municipalities", j), ref, "municipality", municipalities)
             for j, ref in _strings(measure.get("indicators")):
-                if ref not in indicators:
+                if ref not in known_indicators:
                     yield unknown((*base, "indicators", j), ref, "indicator", indicators)
     monitoring = data.get("monitoring")
     for r, report in _items(monitoring, "reports"):
         for j, ref in _strings(report.get("responsible")):
-            if ref not in party_refs:
+            if ref not in known_parties:
                 yield unknown(
                     ("monitoring", "reports", r, "responsible", j), ref, "party", party_refs
                 )

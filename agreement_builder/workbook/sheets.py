@@ -8,6 +8,7 @@ string of a one-language agreement). A list of ids is one cell, the ids separate
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -289,3 +290,23 @@ def parse_header(text: str) -> tuple[str, str | None]:
         if language in TEXT_LANGUAGES:
             return base, language
     return text, None
+
+
+# A cell's text in the file escapes what XML cannot hold as OOXML does (`_x001B_` for ESC, and
+# `_x005F_` for a `_` that starts such a sequence), so that any text survives the file: Excel and
+# LibreOffice decode these escapes too. Validation refuses control characters afterwards, at
+# their cell.
+_UNSAFE = re.compile("_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def escape_text(text: str) -> str:
+    """`text` as a cell of the file holds it (see _UNSAFE)."""
+    return _UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def unescape_text(text: str) -> str:
+    """The text a cell of the file holds (the inverse of escape_text)."""
+    if "_x" not in text:
+        return text
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)

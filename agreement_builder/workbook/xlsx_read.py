@@ -15,11 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
+from ..fileio import check_archive, read_input
 from .load import Loaded, Source
 from .problems import Loc, Problem, WorkbookError, cell_name, did_you_mean, one_of
 from .sheets import (
@@ -37,11 +39,16 @@ from .sheets import (
     follow_up_sheet,
     language_header,
     parse_header,
+    unescape_text,
 )
 
 MAX_BYTES = 8 * 1024 * 1024
 # What the file may unpack to: a workbook's sheets take a few hundred kilobytes.
 MAX_UNPACKED = 100 * 1024 * 1024
+# What a sheet may hold: far more than any agreement (8,000 measures read in a few seconds),
+# few enough that a sheet claiming a million rows or columns is read in bounded time and memory.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 256
 _LIST_SEPARATORS = (";", "\n")
 
 
@@ -117,39 +124,42 @@ def _fail(name: str, message: str) -> WorkbookError:
     return WorkbookError([Problem(name, 0, 0, message)])
 
 
+_NOT_XLSX = (
+    "the file is not an XLSX spreadsheet: save it from Excel or LibreOffice Calc as "
+    "'Excel 2007-365 (.xlsx)'"
+)
+
+
 def _open(path: Path, name: str) -> Any:
+    """The spreadsheet, opened to be read sheet by sheet, once its archive is checked (size,
+    parts, no DOCTYPE); openpyxl parses XML with defusedxml, which refuses entities too."""
     from openpyxl import load_workbook as open_book
 
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _fail(
-                name,
-                f"the file is {size / 1_048_576:.1f} MB; a workbook spreadsheet is at most "
-                f"{MAX_BYTES // 1_048_576} MB: is this the right file?",
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _fail(name, f"cannot read the file: {exc.strerror or exc}") from None
-    not_xlsx = (
-        "the file is not an XLSX spreadsheet: save it from Excel or LibreOffice Calc as "
-        "'Excel 2007-365 (.xlsx)'"
-    )
+        raw = read_input(path, MAX_BYTES, "workbook spreadsheet")
+        check_archive(name, raw, "an XLSX spreadsheet", max_unpacked=MAX_UNPACKED)
+    except InputError as error:
+        reason = _NOT_XLSX if error.reason == "is not an XLSX spreadsheet" else error.reason
+        raise _fail(name, reason) from None
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, EOFError):
-        raise _fail(name, not_xlsx) from None
-    if unpacked > MAX_UNPACKED:
-        raise _fail(
-            name,
-            f"the file unpacks to {unpacked / 1_048_576:.0f} MB; a workbook needs far less",
-        )
-    try:
-        # data_only: a formula's value as the office program last computed it.
-        return open_book(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a broken or foreign file
-        raise _fail(name, not_xlsx) from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns of extensions it drops
+            # data_only: a formula's value as the office program last computed it (formulas
+            # are never evaluated here).
+            return open_book(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken or foreign file
+        detail = _xml_detail(exc)
+        raise _fail(name, f"{_NOT_XLSX}{f' ({detail})' if detail else ''}") from None
+
+
+def _xml_detail(exc: BaseException) -> str:
+    """What a broken or hostile XML part's parser said, for the message; empty if not XML."""
+    kind = type(exc).__name__
+    if kind in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+        return "it declares XML entities, which a spreadsheet never does"
+    if kind in ("ParseError", "XMLSyntaxError"):
+        return f"broken XML: {exc}"
+    return ""
 
 
 class _Reader:
@@ -179,6 +189,8 @@ class _Reader:
 
     def read(self, book: Any) -> dict[str, Any]:
         by_name = {ws.title.strip().casefold(): ws for ws in book.worksheets}
+        self._moves: list[tuple[Loc, Loc]] = []
+        self._strings = _shared_strings(book)
         rows: dict[str, list[tuple[int, list[Any]]]] = {}
         for sheet in SHEETS:
             ws = by_name.get(sheet.name.casefold())
@@ -196,7 +208,7 @@ class _Reader:
                     )
                 rows[sheet.name] = []
                 continue
-            rows[sheet.name] = list(_rows(ws))
+            rows[sheet.name] = self._rows(sheet, ws)
         for key, sheet in SHEET_OF.items():
             self.source.cells[(key,)] = self._at(sheet, 0, 0, None)
         data: dict[str, Any] = {}
@@ -230,6 +242,7 @@ class _Reader:
                 follow_up.append(self._follow_up(ws, int(match[1]), len(follow_up)))
         if follow_up:
             data["follow_up"] = follow_up
+        self._place_all()
         return data
 
     def _follow_up(self, ws: Any, year: int, index: int) -> dict[str, Any]:
@@ -242,7 +255,7 @@ class _Reader:
         measures: list[dict[str, Any]] = []
         by_id: dict[str, int] = {}
         base = ("follow_up", index, "measures")
-        for row, (record, _) in enumerate(self._table(sheet, list(_rows(ws)), ("rows",))):
+        for row, (record, _) in enumerate(self._table(sheet, self._rows(sheet, ws), ("rows",))):
             status = record.get("status")
             if isinstance(status, str):
                 key = MEASURE_STATUS_LABELS.get(status.casefold(), status)
@@ -280,11 +293,75 @@ class _Reader:
             entry = measures[own].setdefault("municipalities", [])
             self._place(("rows", row), (*base, own, "municipalities", len(entry)))
             entry.append(record)
+        self._place_all()  # the next year's sheet numbers its rows from 0 again
         return {"year": year, "measures": measures}
 
     def _drop(self, loc: Loc) -> None:
         for key in [key for key in self.source.cells if key[: len(loc)] == loc]:
             del self.source.cells[key]
+
+    def _rows(self, sheet: Sheet, ws: Any) -> list[tuple[int, list[Any]]]:
+        """(row number, [cell or None, …]) for each row of `ws` with anything in it, a cell being
+        (value, number format, type). Only the rows and cells the sheet's XML holds are read (its
+        stated dimension may be wrong or huge), at most MAX_ROWS rows and MAX_COLUMNS columns;
+        anything beyond, and a sheet whose XML is broken, is a problem at the sheet."""
+        from openpyxl.cell.read_only import ReadOnlyCell
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        out: list[tuple[int, list[Any]]] = []
+        beyond: tuple[int, int] | None = None
+        count = 0
+        try:
+            with ws._get_source() as src:
+                parser = WorkSheetParser(
+                    src,
+                    ws._shared_strings if self._strings is None else self._strings,
+                    data_only=True,
+                    epoch=ws.parent.epoch,
+                    date_formats=ws.parent._date_formats,
+                    timedelta_formats=ws.parent._timedelta_formats,
+                )
+                for number, parsed in parser.parse():
+                    count += 1
+                    if count > MAX_ROWS or number > MAX_ROWS + 1:
+                        self._problem(
+                            self._at(sheet, 0, 0, None),
+                            f"the sheet has rows beyond row {MAX_ROWS + 1:,} (the first "
+                            f"{MAX_ROWS:,} rows were read): a workbook needs far fewer; delete "
+                            "the rows below the data",
+                        )
+                        break
+                    cells: dict[int, Any] = {}
+                    for item in parsed:
+                        if item["value"] is None:
+                            continue
+                        column = item["column"]
+                        if column > MAX_COLUMNS:
+                            beyond = beyond or (number, column)
+                            continue
+                        cell = ReadOnlyCell(ws, **item)
+                        value = item["value"]
+                        if isinstance(value, str):
+                            value = unescape_text(value)
+                        cells[column] = (value, cell.number_format, item["data_type"])
+                    if any(_filled(c) for c in cells.values()):
+                        width = max(cells)
+                        out.append((number, [cells.get(i) for i in range(1, width + 1)]))
+        except Exception as exc:  # a broken or hostile part of this sheet
+            detail = _xml_detail(exc) or f"{type(exc).__name__}: {exc}"
+            self._problem(
+                self._at(sheet, 0, 0, None),
+                f"the sheet cannot be read ({ws._worksheet_path}: {detail}); save the file "
+                "again from Excel or LibreOffice Calc",
+            )
+            return []
+        if beyond is not None:
+            self._problem(
+                self._at(sheet, *beyond, None),
+                f"the sheet has cells beyond column {cell_name(1, MAX_COLUMNS)[:-1]} "
+                f"({MAX_COLUMNS}), which a workbook never uses: move or delete them",
+            )
+        return out
 
     # -- sheets ---------------------------------------------------------------------------
 
@@ -562,24 +639,36 @@ class _Reader:
                 target.append(record)
 
     def _place(self, old: Loc, new: Loc) -> None:
-        """Move the cells recorded under `old` to `new`."""
-        for loc in [loc for loc in self.source.cells if loc[: len(old)] == old]:
-            self.source.cells[(*new, *loc[len(old) :])] = self.source.cells.pop(loc)
-        for loc in [loc for loc in self.source.texts if loc[: len(old)] == old]:
-            self.source.texts[(*new, *loc[len(old) :])] = self.source.texts.pop(loc)
+        """Move the cells recorded under the record `old` (a `(key, index)`) to `new`, once the
+        whole book is read (see _place_all)."""
+        self._moves.append((old, new))
+
+    def _place_all(self) -> None:
+        """Every move asked of _place, in one pass over the cells (linear in the rows)."""
+        moves = dict(self._moves)
+        self._moves.clear()
+        if not moves:
+            return
+        for table in (self.source.cells, self.source.texts):
+            moved = {}
+            for loc in list(table):
+                new = moves.get(loc[:2])
+                if new is not None:
+                    moved[(*new, *loc[2:])] = table.pop(loc)
+            table.update(moved)
 
     # -- values ---------------------------------------------------------------------------
 
     def _value(self, raw: Any, column: Column, cell: Cell, loc: Loc) -> Any:
         """A cell's value as workbook data, as the person who typed it meant it."""
-        value, number_format = raw if isinstance(raw, tuple) else (raw, "General")
+        value, number_format, kind = raw if isinstance(raw, tuple) else (raw, "General", "s")
         if value is None:
+            return None
+        if kind == "e":  # what a formula that failed leaves; a text `#N/A` is text
+            self._problem(cell, f"{cell.header}: the cell holds the error {value}")
             return None
         if isinstance(value, str):
             text = value.strip()
-            if text in _ERRORS:  # what a formula that failed leaves
-                self._problem(cell, f"{cell.header}: the cell holds the error {text}")
-                return None
             if column.kind is Kind.DECIMAL and text:
                 return _decimal(text)
             return text or None
@@ -602,7 +691,31 @@ class _Reader:
         return text
 
 
-_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+def _shared_strings(book: Any) -> list[str] | None:
+    """The file's shared strings exactly as stored (their `_xHHHH_` escapes undone later, by
+    unescape_text), or None to use openpyxl's: openpyxl drops every `x005F_` from them, which
+    loses a text such as `_x0041_` that Excel or LibreOffice saved escaped."""
+    from openpyxl.cell.text import Text
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import fromstring, iterparse
+
+    try:
+        archive = book._archive
+        manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+        part = manifest.find(SHARED_STRINGS)
+        if part is None:
+            return None
+        tag = f"{{{SHEET_MAIN_NS}}}si"
+        strings: list[str] = []
+        with archive.open(part.PartName[1:]) as source:
+            for _, node in iterparse(source):
+                if node.tag == tag:
+                    strings.append(Text.from_tree(node).content)
+                    node.clear()
+        return strings
+    except Exception:  # openpyxl read them already; a broken part was reported when opening
+        return None
 
 
 def _number_text(value: float, column: Column, number_format: str) -> str:
@@ -629,20 +742,6 @@ def _filled(value: Any) -> bool:
     if isinstance(value, tuple):
         value = value[0]
     return value is not None and (not isinstance(value, str) or bool(value.strip()))
-
-
-def _rows(ws: Any) -> Any:
-    """(row number, [(value, number format), …]) for each row with anything in it."""
-    for row in ws.iter_rows():
-        cells = [
-            (cell.value, getattr(cell, "number_format", "General"))
-            if cell.value is not None
-            else None
-            for cell in row
-        ]
-        if any(_filled(c) for c in cells):
-            number = next(c.row for c in row if getattr(c, "row", None))
-            yield number, cells
 
 
 def _split(value: Any) -> list[str]:

@@ -33,6 +33,7 @@ from .sheets import (
     Column,
     Kind,
     Sheet,
+    escape_text,
     follow_up_sheet,
     language_header,
 )
@@ -182,10 +183,18 @@ def _cell_value(column: Column, record: dict[str, Any], language: str | None = N
 
 
 def _put(ws: Worksheet, row: int, column: int, value: Any) -> None:
-    cell = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str):
-        cell.data_type = "s"  # text stays text, even when it starts with "="
-    elif isinstance(value, dt.date):
+        # Text stays text: a string cell (never a formula, even when it starts with "="),
+        # marked quotePrefix so that editing it in Excel or Calc keeps it text (`=1+1`,
+        # `#N/A`, `1:20`, `0.50` are not turned into a formula, an error, a time or a number).
+        cell = ws.cell(row=row, column=column)
+        cell.value = escape_text(value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        cell.alignment = _WRAP
+        return
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, dt.date):
         cell.number_format = DATE_FORMAT
     cell.alignment = _WRAP
 
