@@ -100,7 +100,7 @@ def _character_name(ch: str) -> str:
     name = _C0_NAMES.get(code) or unicodedata.name(ch, "") or (
         "a control character" if code < 0xA0 else "a noncharacter"
     )
-    return f"U+{code:04X} ({name.lower() if name.isupper() else name})"
+    return f"U+{code:04X} ({name})"
 
 
 def _strings(value: Any, loc: Loc) -> Any:
