@@ -18,7 +18,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InputError
 from ..fileio import check_archive, read_input
@@ -42,6 +42,7 @@ from .sheets import (
     unescape_text,
 )
 
+_Value = TypeVar("_Value")
 MAX_BYTES = 8 * 1024 * 1024
 # What the file may unpack to: a workbook's sheets take a few hundred kilobytes.
 MAX_UNPACKED = 100 * 1024 * 1024
@@ -649,13 +650,8 @@ class _Reader:
         self._moves.clear()
         if not moves:
             return
-        for table in (self.source.cells, self.source.texts):
-            moved = {}
-            for loc in list(table):
-                new = moves.get(loc[:2])
-                if new is not None:
-                    moved[(*new, *loc[2:])] = table.pop(loc)
-            table.update(moved)
+        _move(self.source.cells, moves)
+        _move(self.source.texts, moves)
 
     # -- values ---------------------------------------------------------------------------
 
@@ -691,6 +687,16 @@ class _Reader:
         return text
 
 
+def _move(table: dict[Loc, _Value], moves: dict[Loc, Loc]) -> None:
+    """Re-key the entries of `table` under a moved record `(key, index)` to its new place."""
+    moved: dict[Loc, _Value] = {}
+    for loc in list(table):
+        new = moves.get(loc[:2])
+        if new is not None:
+            moved[(*new, *loc[2:])] = table.pop(loc)
+    table.update(moved)
+
+
 def _shared_strings(book: Any) -> list[str] | None:
     """The file's shared strings exactly as stored (their `_xHHHH_` escapes undone later, by
     unescape_text), or None to use openpyxl's: openpyxl drops every `x005F_` from them, which
@@ -703,7 +709,7 @@ def _shared_strings(book: Any) -> list[str] | None:
     try:
         archive = book._archive
         manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
-        part = manifest.find(SHARED_STRINGS)
+        part = manifest.find(SHARED_STRINGS) if manifest is not None else None
         if part is None:
             return None
         tag = f"{{{SHEET_MAIN_NS}}}si"
@@ -711,7 +717,8 @@ def _shared_strings(book: Any) -> list[str] | None:
         with archive.open(part.PartName[1:]) as source:
             for _, node in iterparse(source):
                 if node.tag == tag:
-                    strings.append(Text.from_tree(node).content)
+                    text = Text.from_tree(node)
+                    strings.append(text.content if text is not None else "")
                     node.clear()
         return strings
     except Exception:  # openpyxl read them already; a broken part was reported when opening

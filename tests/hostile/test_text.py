@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from agreement_builder.textdiff import opcodes, word_diff
+from agreement_builder.textdiff import keyed_opcodes, word_diff
 from agreement_builder.workbook.model import json_schema
 from agreement_builder.workbook.problems import WorkbookError
 from agreement_builder.workbook.validate import load_workbook
@@ -165,13 +165,10 @@ def test_export_refuses_control_characters_and_writes_nothing(tmp_path: Path) ->
 def test_opcodes_take_tuple_keys_with_their_own_glue() -> None:
     old = [("text", "Kehitetään"), ("text", " "), ("text", "mallia")]
     new = [("text", "Luodaan"), ("text", " "), ("text", "malli")]
-    assert opcodes(old, new) == [
-        ("replace", 0, 1, 0, 1),
-        ("equal", 1, 2, 1, 2),
-        ("replace", 2, 3, 2, 3),
-    ]
-    glued = opcodes(old, new, glue=lambda key: key[0] == "text" and not key[1].strip())
+    glued = keyed_opcodes(old, new, is_space=lambda key: key[0] == "text" and not key[1].strip())
     assert glued == [("replace", 0, 3, 0, 3)]
+    apart = keyed_opcodes(old, new, is_space=lambda key: False)
+    assert apart == [("replace", 0, 1, 0, 1), ("equal", 1, 2, 1, 2), ("replace", 2, 3, 2, 3)]
 
 
 def test_word_diff_still_glues_spaces_between_changes() -> None:
