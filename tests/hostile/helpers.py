@@ -72,7 +72,8 @@ def sheet_part(raw: bytes, title: str) -> str:
 
     book = load_workbook(io.BytesIO(raw), read_only=True)
     try:
-        return book[title]._worksheet_path
+        # A read-only sheet keeps its part name in a private attribute the stubs do not declare.
+        return str(book[title]._worksheet_path)  # type: ignore[attr-defined]
     finally:
         book.close()
 
