@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..theme import Templates
@@ -35,7 +34,7 @@ class RenderTask:
     fingerprint: str
     assets: str  # the fingerprint of the program, templates and reference DOCX
     templates: Templates
-    reference_docx: Path | None
+    reference_docx: bytes | None  # the checked reference DOCX (render/reference.py)
     # By part index: the PDF of a part drawn before (the full agreement inside a package, the
     # measures common to all municipalities), joined in instead of drawn again.
     prepared: tuple[tuple[int, PartPdf], ...] = ()

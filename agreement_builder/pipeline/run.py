@@ -53,7 +53,7 @@ class Gathered:
     workbook: Workbook
     version_dir: Path
     templates: Templates
-    reference_docx: Path | None
+    reference_docx: bytes | None  # checked and cleaned (render/reference.py)
     formats: tuple[str, ...]
     only: tuple[str, ...]
     assets: str  # the fingerprint of the program, templates and reference DOCX
@@ -138,7 +138,12 @@ def gather(
         from ..changes.compare import compare
 
         changes = compare(old, workbook)
-    assets = _assets_hash(templates, reference_docx, formats)
+    reference = None
+    if reference_docx is not None:
+        from ..render.reference import check_reference_docx
+
+        reference = check_reference_docx(reference_docx)  # once, before anything is built
+    assets = _assets_hash(templates, reference, formats)
     compared = snapshot(old).hex() if old is not None else ""
     inputs = hashlib.sha256(
         (assets + workbook_path.read_bytes().hex() + compared).encode()
@@ -147,7 +152,7 @@ def gather(
         workbook,
         output_root / agreement.id / agreement.version,
         templates,
-        reference_docx,
+        reference,
         formats,
         only,
         assets,
@@ -175,14 +180,12 @@ def _up_to_date(job: Gathered, state: BuildState, force: bool) -> bool:
     return True
 
 
-def _assets_hash(
-    templates: Templates, reference_docx: Path | None, formats: tuple[str, ...]
-) -> str:
+def _assets_hash(templates: Templates, reference: bytes | None, formats: tuple[str, ...]) -> str:
     """Everything besides the workbook that documents depend on: program, templates, reference."""
     digest = hashlib.sha256(f"{__version__}\0{','.join(formats)}".encode())
     digest.update(templates.fingerprint().encode())
-    if reference_docx is not None:
-        digest.update(reference_docx.read_bytes())
+    if reference is not None:
+        digest.update(reference)
     return digest.hexdigest()
 
 

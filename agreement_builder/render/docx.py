@@ -72,7 +72,7 @@ Pieces: TypeAlias = list[Inline]
 InlineItems: TypeAlias = list[HtmlElement | str]
 
 
-def render_docx(html: str, *, reference_docx: Path | None = None) -> DocxOutput:
+def render_docx(html: str, *, reference_docx: Path | bytes | None = None) -> DocxOutput:
     """Write the document HTML as a DOCX; styles and page setup from `reference_docx` if given.
 
     Made from the HTML alone: nothing of the PDF (its page numbers) goes into it, so the two
@@ -101,7 +101,7 @@ class _Flow:
 
 
 class _Writer:
-    def __init__(self, root: HtmlElement, reference: Path | None) -> None:
+    def __init__(self, root: HtmlElement, reference: Path | bytes | None) -> None:
         self.warnings: list[str] = []
         self.language = root.get("lang") or "fi"
         self.scope = self.language  # the language of the block being written
@@ -112,7 +112,9 @@ class _Writer:
             ooxml.default_look(self.doc)
             ooxml.set_page_a4(self.doc)
         else:
-            self.doc = docx.Document(str(reference))
+            # A build passes the reference checked and cleaned (render/reference.py).
+            source = io.BytesIO(reference) if isinstance(reference, bytes) else str(reference)
+            self.doc = docx.Document(source)
             _clear_body(self.doc)
             ooxml.ensure_styles(self.doc, warn=self.warnings.append)
         ooxml.set_language(self.doc, self.language)

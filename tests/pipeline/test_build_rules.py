@@ -99,13 +99,18 @@ def test_final_version_is_not_marked_and_never_overwritten(
     assert {p.name: p.read_bytes() for p in first.version_dir.iterdir()} == before
 
 
-def test_a_failing_document_does_not_stop_the_others(tmp_path: Path) -> None:
-    broken = tmp_path / "broken.docx"
-    broken.write_bytes(b"this is not a Word file")
+def test_a_failing_document_does_not_stop_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import agreement_builder.render.docx
+
+    def broken(html: str, **_: object) -> object:
+        raise ValueError("the DOCX writer broke")
+
+    monkeypatch.setattr(agreement_builder.render.docx, "render_docx", broken)
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        main,
-        ["build", str(FIXTURES / "minimal.yaml"), "-o", str(out), "--reference-docx", str(broken)],
+        main, ["build", str(FIXTURES / "minimal.yaml"), "-o", str(out), "--jobs", "1"]
     )
     assert result.exit_code == 1
     assert "failed: agreement (fi) as docx" in result.stderr
@@ -116,6 +121,21 @@ def test_a_failing_document_does_not_stop_the_others(tmp_path: Path) -> None:
     assert len(manifest["documents"]) == 7  # every PDF was still made
     suffixes = {p.suffix for p in version_dir.iterdir() if not p.name.startswith(".")}
     assert suffixes == {".json", ".pdf", ".html", ".yaml"}  # .yaml: the version's snapshot
+
+
+def test_a_reference_that_is_no_docx_is_one_error_before_building(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"this is not a Word file")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        ["build", str(FIXTURES / "minimal.yaml"), "-o", str(out), "--reference-docx", str(broken)],
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: --reference-docx {broken}: is not a Word document (.docx)\n"
+    )
+    assert not out.exists()
 
 
 def test_missing_label_fails_loudly(tmp_path: Path) -> None:
