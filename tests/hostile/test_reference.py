@@ -204,8 +204,8 @@ def test_parts_not_understood_are_never_copied_into_documents(tmp_path: Path) ->
     from docx import Document as open_docx
     from docx.shared import Mm
 
-    section = open_docx(io.BytesIO(output.data)).sections[0]
-    assert abs(section.page_width - Mm(216)) < Mm(1)
+    width = open_docx(io.BytesIO(output.data)).sections[0].page_width
+    assert width is not None and abs(width - Mm(216)) < Mm(1)
 
 
 def test_the_build_refuses_a_bad_reference_once_and_writes_nothing(tmp_path: Path) -> None:
