@@ -12,9 +12,10 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..document.context import party_name
 from ..document.i18n import Catalog
 from ..textdiff import word_diff
-from ..workbook.model import ALL_MUNICIPALITIES, Workbook
+from ..workbook.model import Workbook
 from .compare import Change, ChangeSet, FieldChange, Value
 
 # Values longer than this are shown before and after on rows of their own, not `old → new`.
@@ -205,7 +206,7 @@ class _Summary:
         if value is None:
             return ""
         if field in PARTY_FIELDS and isinstance(value, tuple):
-            names = [self.party_name(p, workbook) for p in value]
+            names = [party_name(workbook, p, self.t) for p in value]
             if field == "responsible" and names:
                 names[0] = f"{names[0]} ({self.t('lead')})"
             return ", ".join(names)
@@ -216,11 +217,3 @@ class _Summary:
         if field == "status":
             return self.t("status_draft") if value == "draft" else self.t("status_final")
         return " ".join(value.split())
-
-    def party_name(self, party_id: str, workbook: Workbook) -> str:
-        if party_id == ALL_MUNICIPALITIES:
-            return self.t("all_municipalities")
-        for party in workbook.parties:
-            if party.id == party_id:
-                return party.name.get(self.language)
-        return party_id

@@ -243,12 +243,22 @@ def role_of(party_id: str, measure: Measure, workbook: Workbook) -> str | None:
     return None
 
 
+def party_name(workbook: Workbook, party_id: str, t: Catalog) -> str:
+    """A party as a document in `t`'s language names it: its name, every municipality by the
+    label for them, an id the workbook does not have (a party of another version) as it is."""
+    if party_id == ALL_MUNICIPALITIES:
+        return t("all_municipalities")
+    for party in workbook.parties:
+        if party.id == party_id:
+            return party.name.get(t.language)
+    return party_id
+
+
 class _Builder:
     def __init__(self, workbook: Workbook, catalog: Catalog) -> None:
         self.wb = workbook
         self.t = catalog
         self.lang = catalog.language
-        self.names = {p.id: p.name for p in workbook.parties}
 
     def text(self, value: LocalizedText | None) -> str:
         return value.get(self.lang) if value is not None else ""
@@ -301,9 +311,7 @@ class _Builder:
         return tuple(shown)
 
     def party_name(self, party_id: str) -> str:
-        if party_id == ALL_MUNICIPALITIES:
-            return self.t("all_municipalities")
-        return self.text(self.names[party_id])
+        return party_name(self.wb, party_id, self.t)
 
     def indicator(self, goal: Goal, indicator_id: str) -> IndicatorView:
         for g in self.wb.goals:

@@ -14,10 +14,10 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from ..theme import Message, Templates
+from ..workbook.model import LANGUAGE_TAGS
 
 # Finnish and Finland-Swedish both write numeric dates as 20.11.2026.
 NUMERIC_DATE = "d.M.yyyy"
-LOCALES = {"fi": "fi_FI", "sv": "sv_FI"}
 
 
 class MissingMessage(KeyError):
@@ -57,21 +57,21 @@ class Catalog:
         forms = self._message(key)
         if isinstance(forms, str):
             raise TypeError(f"the label '{key}' is not counted: it has no plural forms")
-        category = _locale(LOCALES[self.language]).plural_form(n)
+        category = _locale(self.language).plural_form(n)
         return forms.get(category, forms["other"]).format(n=self.number(n))
 
     def number(self, value: float, decimals: int = 0) -> str:
         """`1 234,5`: digit grouping and decimal sign of the language."""
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(value, pattern, locale=LOCALES[self.language])
+        return format_decimal(value, pattern, locale=_locale(self.language))
 
     def date(self, value: dt.date) -> str:
         """`20.11.2026`."""
-        return format_date(value, NUMERIC_DATE, locale=LOCALES[self.language])
+        return format_date(value, NUMERIC_DATE, locale=_locale(self.language))
 
     def long_date(self, value: dt.date) -> str:
         """`20. marraskuuta 2026` / `20 november 2026`."""
-        return format_date(value, "long", locale=LOCALES[self.language])
+        return format_date(value, "long", locale=_locale(self.language))
 
 
 def load_catalog(templates: Templates | Path, language: str) -> Catalog:
@@ -84,6 +84,7 @@ def load_catalog(templates: Templates | Path, language: str) -> Catalog:
 
 
 @cache
-def _locale(code: str) -> Locale:
-    return Locale.parse(code)
+def _locale(language: str) -> Locale:
+    """Babel's locale of a language, by its tag (`fi` -> fi-FI: Finnish as written in Finland)."""
+    return Locale.parse(LANGUAGE_TAGS[language], sep="-")
 

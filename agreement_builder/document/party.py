@@ -43,7 +43,7 @@ def party_document(doc: DocumentContext, party_id: str) -> PartyDocument:
     """The party's measures grouped by goal, their counts, and the body that proposes."""
     party = next(p for p in doc.parties if p.id == party_id)
     concerns = doc.concerns[party_id]
-    common = {id(c.measure) for c in doc.common} if party.kind == "municipality" else set()
+    common = {id(c.measure) for c in doc.common} if has_common_part(doc, party_id) else set()
     board_key = f"board.{party.approver}"
     board = doc.t(board_key) if board_key in doc.t.messages else ""
     return PartyDocument(
@@ -60,6 +60,13 @@ def party_document(doc: DocumentContext, party_id: str) -> PartyDocument:
             for language in party.languages
         ),
     )
+
+
+def has_common_part(doc: DocumentContext, party_id: str) -> bool:
+    """Whether the party's package has the part common to all municipalities (the measures that
+    concern every municipality alike): a municipality's does, when there are such measures."""
+    party = next(p for p in doc.parties if p.id == party_id)
+    return party.kind == "municipality" and bool(doc.common)
 
 
 def by_goal(concerns: tuple[Concern, ...]) -> tuple[GoalConcerns, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..document.context import DocumentContext, party_languages
+from ..document.party import has_common_part
 from ..workbook.model import Workbook
 from .render import FORMATS
 
@@ -81,7 +82,7 @@ def plan(
         for language in party_languages(workbook, party.id):
             ctx = contexts[language]
             package: tuple[str, ...] = PACKAGE
-            if not (ctx.common and any(m.id == party.id for m in workbook.municipalities)):
+            if not has_common_part(ctx, party.id):
                 package = tuple(part for part in PACKAGE if part != COMMON_PART)
             for kind, templates, label in (
                 ("package", package, "file_package"),

@@ -30,6 +30,7 @@ from docx.text.run import Run
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 
+from ..stablezip import restamp
 from . import ooxml
 
 BLOCKS = {"p", "ul", "ol", "table", "h1", "h2", "h3", "section", "div", "hr", "figure"}
@@ -468,7 +469,7 @@ class _Writer:
         core.last_printed = datetime(when.year, when.month, when.day)
         out = io.BytesIO()
         self.doc.save(out)
-        return ooxml.stable_zip(out.getvalue(), when)
+        return restamp(out.getvalue(), when)
 
 
 def _collapse(pieces: list[Inline]) -> list[Inline]:

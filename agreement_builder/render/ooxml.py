@@ -6,10 +6,7 @@ Everything here is generic Word structure; nothing knows about agreements.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
-from datetime import date
 from typing import cast
 
 from docx.document import Document
@@ -26,19 +23,12 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml.etree import _Element as Element
 
+from ..workbook.model import LANGUAGE_TAGS
+
 FONT = "Arial"  # Liberation Sans, the PDF's font, is metrically identical to it
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 RULE = "9FB3C8"
 TABLE_STYLE = "Agreement Table"
-# Word's language tags: Finnish, Finland-Swedish, the Sámi languages of Finland, English.
-LOCALES = {
-    "fi": "fi-FI",
-    "sv": "sv-FI",
-    "se": "se-FI",
-    "smn": "smn-FI",
-    "sms": "sms-FI",
-    "en": "en-GB",
-}
 
 # Styles the writer uses: (name as Word shows it, name stored in styles.xml, warn if missing).
 # A reference DOCX that lacks a style people see and choose gets a plain one and a warning; styles
@@ -215,7 +205,7 @@ def set_language(document: Document, language: str) -> None:
     A style of a reference DOCX that names its own language (its template's, not this
     document's) gets the document's, so that no style overrides the default with another one.
     """
-    locale = LOCALES.get(language, language)
+    locale = LANGUAGE_TAGS.get(language, language)
     _set_lang(_default_rpr(document), val=locale, eastAsia=locale, bidi=locale)
     _set_lang(style(document, "Normal").element.get_or_add_rPr(), val=locale)
     for lang in document.styles.element.iterfind(f"{qn('w:style')}/{qn('w:rPr')}/{qn('w:lang')}"):
@@ -224,7 +214,7 @@ def set_language(document: Document, language: str) -> None:
 
 def set_run_language(run: Run, language: str) -> None:
     """A run's own language (`w:lang`): what Word's spell-checker and screen readers use first."""
-    _set_lang(run._r.get_or_add_rPr(), val=LOCALES.get(language, language))
+    _set_lang(run._r.get_or_add_rPr(), val=LANGUAGE_TAGS.get(language, language))
 
 
 def _set_lang(rpr: CT_RPr, **attrs: str) -> None:
@@ -443,19 +433,6 @@ def table_width_full(table: Table) -> None:
         width.set(qn("w:w"), "5000")
         width.set(qn("w:type"), "pct")
     table.autofit = False
-
-
-def stable_zip(data: bytes, when: date) -> bytes:
-    """Re-pack a DOCX with fixed timestamps and order, so equal documents are equal bytes."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
 
 
 def _child(parent: Element, tag: str) -> Element:

@@ -23,8 +23,8 @@ from difflib import SequenceMatcher
 
 from lxml import etree
 
+from ..stablezip import restamp
 from ..textdiff import keyed_opcodes, similarity, tokens
-from .ooxml import stable_zip
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -101,7 +101,7 @@ def track_changes(old: bytes, new: bytes, *, author: str, when: date) -> tuple[b
                         standalone=True,
                     )
                 target.writestr(info.filename, data)
-    return stable_zip(out.getvalue(), when), Revisions(marker.insertions, marker.deletions)
+    return restamp(out.getvalue(), when), Revisions(marker.insertions, marker.deletions)
 
 
 class _Marker:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
+from ..stablezip import StableZip
 from .models import Version
 
 MANIFEST = "manifest.json"
@@ -95,16 +95,9 @@ def party_zip(version: Version, party: str) -> tuple[str, bytes] | None:
     if not docs:
         return None
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    # The version's date: the same documents give the same zip.
+    with StableZip(buffer, when=version.date) as archive:
         for entry in docs:
             path = version_dir(version) / Path(entry["path"]).name
-            info = zipfile.ZipInfo(entry["path"], date_time=_zip_time(version))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(entry["path"], path.read_bytes())
     return zip_name(version, party, docs), buffer.getvalue()
-
-
-def _zip_time(version: Version) -> tuple[int, int, int, int, int, int]:
-    # The version's date: the same documents give the same zip.
-    day = version.date
-    return (day.year, day.month, day.day, 0, 0, 0) if day else (1980, 1, 1, 0, 0, 0)

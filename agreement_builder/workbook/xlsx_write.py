@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook as Book
@@ -22,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from ..stablezip import StableZip
 from .model import ALL_MUNICIPALITIES, COUNTRY, LANGUAGES, TEXT_LANGUAGES, Workbook
 from .plain import to_data
 from .sheets import (
@@ -39,7 +37,7 @@ from .sheets import (
 )
 
 if TYPE_CHECKING:
-    from _typeshed import SizedBuffer
+    pass
 
 CHOICES_SHEET = "Valinnat"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -48,7 +46,7 @@ SPARE_ROWS = 300
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_FIXED_TIME = (2000, 1, 1, 0, 0, 0)
+_FIXED_DAY = dt.date(2000, 1, 1)  # every member's time: the same workbook, the same bytes
 
 
 def workbook_to_xlsx(workbook: Workbook | dict[str, Any]) -> bytes:
@@ -94,7 +92,7 @@ def workbook_to_xlsx(workbook: Workbook | dict[str, Any]) -> bytes:
     book.properties.title = title.get(languages[0]) if isinstance(title, dict) else title
     book.properties.created = book.properties.modified = moment
     buffer = io.BytesIO()
-    with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with StableZip(buffer, when=_FIXED_DAY) as archive:
         ExcelWriter(book, archive).save()
     return buffer.getvalue()
 
@@ -310,29 +308,3 @@ def _add_validations(
             letter = get_column_letter(index)
             rule.add(f"{letter}2:{letter}{count + 1 + SPARE_ROWS}")
         ws.add_data_validation(rule)
-
-
-class _FixedTimeZip(zipfile.ZipFile):
-    """A zip archive whose members all carry one fixed time, for reproducible bytes."""
-
-    def writestr(
-        self,
-        zinfo_or_arcname: str | zipfile.ZipInfo,
-        data: SizedBuffer | str,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_FIXED_TIME)
-            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
-            zinfo_or_arcname.external_attr = 0o644 << 16
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(
-        self,
-        filename: str | os.PathLike[str],
-        arcname: str | os.PathLike[str] | None = None,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        self.writestr(str(arcname or Path(filename).name), Path(filename).read_bytes())
