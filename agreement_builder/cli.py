@@ -579,3 +579,59 @@ def users_list(data: Path | None) -> None:
 
     for line in list_users(data):
         click.echo(line)
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--year",
+    type=click.IntRange(min=2000, max=2100),
+    required=True,
+    help="The year followed up (the workbook's follow_up has it).",
+)
+@_with_build_options
+@click.option("--force", is_flag=True, help="Rebuild every document, changed or not.")
+def report(
+    workbook: Path,
+    year: int,
+    output: Path,
+    templates: Path | None,
+    reference_docx: Path | None,
+    jobs: int | None,
+    force: bool,
+) -> None:
+    """Build the follow-up report of a year and each municipality's extract.
+
+    Writes OUTPUT/<agreement id>/follow-up-<year>/, as tagged PDF and DOCX: the follow-up
+    report (seurantaraportti / uppföljningsrapport) in each of the agreement's languages:
+    the status of every measure by goal, what changed since the year before, and each
+    indicator's values over the years against its baseline and target, with a chart and
+    the numbers as a table; and each municipality's extract in each of its languages: its
+    measures and their status, its indicator values beside the area's and the country's.
+    Indicator values come from the workbook and its lock file (`indicators fetch`): the
+    report never goes online. Like `build`, only what changed is rebuilt, with
+    manifest.json and index.html.
+
+    \b
+    Examples:
+      agreement-builder indicators fetch workbooks/lappi.yaml
+      agreement-builder report workbooks/lappi.yaml --year 2027 -o output
+    """
+    from .pipeline.run import build_follow_up
+
+    progress, close = _progress_bar()
+    try:
+        result = build_follow_up(
+            workbook,
+            year,
+            output,
+            templates=templates,
+            reference_docx=reference_docx,
+            jobs=jobs,
+            force=force,
+            progress=progress,
+        )
+    finally:
+        close()
+    print_report(result, _say)
+    sys.exit(0 if result.ok else 1)

@@ -108,3 +108,7 @@ class InputError(AgreementBuilderError):
 
 class ReferenceDocxError(AgreementBuilderError):
     """A --reference-docx that is not a macro-free Word document of a sensible size."""
+
+
+class FollowUpError(AgreementBuilderError):
+    """A follow-up that cannot be made: the workbook does not follow up the year asked for."""

@@ -17,6 +17,7 @@ from ..document.context import DocumentContext
 from ..document.followup import IndicatorReportView, extract_view, follow_up_view
 from ..indicators.lock import IndicatorLock
 from ..render.html import render_html
+from ..theme import Templates
 from ..workbook.model import Workbook
 from .plan import Target
 
@@ -53,16 +54,16 @@ def follow_up_parts(
     workbook: Workbook,
     lock: IndicatorLock | None,
     year: int,
-    templates_dir: Path,
+    templates: Templates,
 ) -> list[str]:
     """The HTML of a follow-up document: the report, or a municipality's extract."""
     [template] = target.templates
-    font = templates_dir / CHART_FONT
+    font = templates.find(CHART_FONT)
     if target.kind == "report":
         view = follow_up_view(context, workbook, lock, year)
         drawn = charts(view.indicators, context, font)
-        return [render_html(templates_dir, template, context, f=view, charts=drawn)]
+        return [render_html(templates, template, context, f=view, charts=drawn)]
     assert target.party is not None
     extract = extract_view(context, workbook, lock, year, target.party)
     drawn = charts(extract.indicators, context, font)
-    return [render_html(templates_dir, template, context, x=extract, year=year, charts=drawn)]
+    return [render_html(templates, template, context, x=extract, year=year, charts=drawn)]

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from ..changes.compare import ChangeSet
     from ..document.context import DocumentContext
+    from ..indicators.lock import IndicatorLock
     from ..workbook.model import Workbook
     from .plan import Target
 
@@ -59,6 +60,15 @@ class Gathered:
     assets: str  # the fingerprint of the program, templates and reference DOCX
     inputs: str  # of the assets, the workbook and the version compared with: all of it
     changes: ChangeSet | None  # against the previous version, for a draft's change summary
+    follow_up: FollowUp | None = None  # set for the documents of a year's follow-up
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The follow-up of one year: its documents go into `<agreement id>/follow-up-<year>/`."""
+
+    year: int
+    lock: IndicatorLock | None  # the Sotkanet values fetched (`indicators fetch`), if any
 
 
 @dataclass
@@ -113,6 +123,104 @@ def build(
     return _finish(report, state, started)
 
 
+def build_follow_up(
+    workbook_path: Path,
+    year: int,
+    output_root: Path = Path("output"),
+    *,
+    templates: Templates | Path | None = None,
+    reference_docx: Path | None = None,
+    jobs: int | None = 1,
+    force: bool = False,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build the follow-up of `year` into `output_root/<agreement id>/follow-up-<year>/`: the
+    follow-up report in each of the agreement's languages and each municipality's extract in
+    each of its languages, with the same incremental, parallel and atomic build, manifest and
+    index.html as the agreement's documents. Indicator values come from the workbook and its
+    lock file only (see `indicators fetch`): nothing goes online.
+
+    Raises WorkbookError, FollowUpError (the workbook does not follow up `year`) or
+    LockFileError (a broken lock file) before anything is written.
+    """
+    started = time.perf_counter()
+    templates = Templates.of(templates)
+    job = gather_follow_up(workbook_path, year, output_root, templates, reference_docx, formats)
+    report = BuildReport(job.version_dir)
+    report.notes.extend(_missing_values(job))
+    with _exclusive(job.version_dir.parent):
+        _remove_leftovers(job.version_dir)
+        state = BuildState.read(job.version_dir)
+        if _up_to_date(job, state, force):
+            report.unchanged = True
+            return _finish(report, state, started)
+        plan = plan_documents(job, state, force, report)
+        render_documents(job, plan, state, report, jobs, progress)
+        write_listings(job, plan, state, report)
+    return _finish(report, state, started)
+
+
+def gather_follow_up(
+    workbook_path: Path,
+    year: int,
+    output_root: Path,
+    templates: Templates,
+    reference_docx: Path | None,
+    formats: tuple[str, ...],
+) -> Gathered:
+    """The workbook, its lock file and the fingerprint of all of it, for the year's follow-up."""
+    from ..errors import FollowUpError
+    from ..indicators.lock import lock_path, read_lock
+
+    workbook = load_workbook(workbook_path, display=str(workbook_path))
+    years = [entry.year for entry in workbook.follow_up]
+    if year not in years:
+        followed = f"it follows up {', '.join(map(str, years))}" if years else "it has none"
+        raise FollowUpError(
+            f"{workbook_path}: no follow-up of {year} ({followed}): add the year under "
+            f"follow_up (or a sheet 'Seuranta {year}' in the spreadsheet)"
+        )
+    lock_file = lock_path(workbook_path)
+    lock = read_lock(lock_file)
+    assets = _assets_hash(templates, reference_docx, formats)
+    locked = lock_file.read_bytes() if lock is not None else b""
+    inputs = hashlib.sha256(
+        f"{assets}\0follow-up {year}\0".encode() + workbook_path.read_bytes() + b"\0" + locked
+    ).hexdigest()
+    return Gathered(
+        workbook,
+        output_root / workbook.agreement.id / f"follow-up-{year}",
+        templates,
+        reference_docx,
+        formats,
+        (),
+        assets,
+        inputs,
+        None,
+        FollowUp(year, lock),
+    )
+
+
+def _missing_values(job: Gathered) -> list[str]:
+    """A note for each Sotkanet indicator the lock file has no values of."""
+    assert job.follow_up is not None
+    lock = job.follow_up.lock
+    missing = [
+        f"{indicator.id} (Sotkanet {indicator.sotkanet.id})"
+        for goal in job.workbook.goals
+        for indicator in goal.indicators
+        if indicator.sotkanet is not None
+        and (lock is None or indicator.sotkanet.id not in lock.indicators)
+    ]
+    if not missing:
+        return []
+    return [
+        f"no Sotkanet values of {', '.join(missing)} in the lock file: run "
+        "`agreement-builder indicators fetch` with the workbook first"
+    ]
+
+
 # --- 1. gather --------------------------------------------------------------------------------
 def gather(
     workbook_path: Path,
@@ -145,8 +253,11 @@ def gather(
         reference = check_reference_docx(reference_docx)  # once, before anything is built
     assets = _assets_hash(templates, reference, formats)
     compared = snapshot(old).hex() if old is not None else ""
+    # The agreement's documents depend on the workbook without its yearly follow-up: recording
+    # a year's follow-up or indicator values changes no approved (final) version.
+    agreement_only = workbook.model_copy(update={"follow_up": [], "indicator_values": []})
     inputs = hashlib.sha256(
-        (assets + workbook_path.read_bytes().hex() + compared).encode()
+        (assets + snapshot(agreement_only).hex() + compared).encode()
     ).hexdigest()
     return Gathered(
         workbook,
@@ -165,6 +276,8 @@ def _up_to_date(job: Gathered, state: BuildState, force: bool) -> bool:
     """Whether the version is built from these very inputs already, with every file in place.
     Raises BuildRefused for a final version whose inputs changed."""
     agreement = job.workbook.agreement
+    if job.follow_up is not None:
+        return not force and state.inputs == job.inputs and state.complete(job.version_dir)
     if state.status == "final":
         if agreement.status == "final" and state.inputs == job.inputs:
             return True
@@ -202,14 +315,33 @@ def plan_documents(job: Gathered, state: BuildState, force: bool, report: BuildR
     contexts: dict[str, DocumentContext] = {
         language: build_context(job.workbook, language, job.templates) for language in languages
     }
-    targets = plan(job.workbook, contexts, job.only or None, changes=job.changes is not None)
+    if job.follow_up is not None:
+        from .plan import plan_follow_up
+
+        targets = plan_follow_up(job.workbook, contexts, job.follow_up.year)
+    else:
+        targets = plan(job.workbook, contexts, job.only or None, changes=job.changes is not None)
     previous = dict(state.documents)
     result = Plan(contexts, targets, recorded=previous)
     if not job.only:
         state.documents = {}  # what this build makes (with --only, the others stay as recorded)
     for target in targets:
         try:
-            parts = _render_parts(target, contexts[target.language], job.templates, job.changes)
+            if job.follow_up is not None:
+                from .followup import follow_up_parts
+
+                parts = follow_up_parts(
+                    target,
+                    contexts[target.language],
+                    job.workbook,
+                    job.follow_up.lock,
+                    job.follow_up.year,
+                    job.templates,
+                )
+            else:
+                parts = _render_parts(
+                    target, contexts[target.language], job.templates, job.changes
+                )
         except Exception as exc:  # a template error fails this document only
             report.failures.append(Failure(target.describe(), "html", _reason(exc)))
             continue
@@ -284,7 +416,8 @@ def render_documents(
     once: what is done stays done if the build is killed."""
     from .schedule import run
 
-    state.status, state.inputs = job.workbook.agreement.status, None
+    status = "follow-up" if job.follow_up is not None else job.workbook.agreement.status
+    state.status, state.inputs = status, None
     if not plan.tasks:
         return
     with _workers(jobs) as pool:
