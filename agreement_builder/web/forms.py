@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Decision, User, Version
@@ -102,7 +103,7 @@ class DecisionForm(AccessibleForm):
         help_text=_("Required when the board or the council has decided."),
     )
     signed_pdf = forms.FileField(
-        label=_("Signed minutes extract (PDF, optional)"),
+        label=_("Signed minutes extract (PDF)"),
         required=False,
         help_text=_("At most 20 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
@@ -163,3 +164,12 @@ class LanguageForm(forms.Form):
 
 def role_label(user: User) -> str:
     return str(dict(User.ROLES).get(user.role, user.role))
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form without autofocus: the focus starts at the top of the page (the
+    skip link), as on every other page, and a screen reader reads the page from its start."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)

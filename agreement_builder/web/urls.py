@@ -2,13 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path(
         "signin/",
         auth_views.LoginView.as_view(
-            template_name="web/signin.html", redirect_authenticated_user=True
+            template_name="web/signin.html",
+            authentication_form=SignInForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),

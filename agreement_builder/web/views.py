@@ -515,7 +515,7 @@ def api_validate(request: HttpRequest) -> JsonResponse:
     try:
         problems = validate_upload(file)
     except UploadRejected as error:
-        return JsonResponse({"error": str(error)}, status=400 if "large" not in str(error) else 413)
+        return JsonResponse({"error": str(error)}, status=error.status)
     return JsonResponse(problems, safe=False)
 
 

@@ -29,6 +29,10 @@ SAFE_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,49}")
 class UploadRejected(Exception):
     """A file that is not taken at all (wrong type, too large); the message says why."""
 
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status the API answers with
+
 
 def suffix_of(name: str) -> str:
     suffix = Path(name).suffix.lower()
@@ -44,7 +48,8 @@ def check_size(size: int | None) -> None:
     if size is not None and size > settings.MAX_WORKBOOK_BYTES:
         raise UploadRejected(
             _("The file is too large: a workbook may be at most %(mb)s MB.")
-            % {"mb": settings.MAX_WORKBOOK_BYTES // (1024 * 1024)}
+            % {"mb": settings.MAX_WORKBOOK_BYTES // (1024 * 1024)},
+            status=413,
         )
 
 

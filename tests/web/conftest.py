@@ -94,3 +94,21 @@ def built_version(client, preparer, minimal_yaml):
     assert version.state == Version.BUILT, version.errors
     client.logout()
     return version
+
+
+@pytest.fixture
+def consumer():
+    """A real Huey consumer (worker threads taking tasks from the configured queue)."""
+    from huey.contrib.djhuey import HUEY
+
+    from agreement_builder.web import tasks  # noqa: F401
+
+    HUEY.immediate = False
+    HUEY.flush()
+    running = HUEY.create_consumer(workers=1, worker_type="thread", max_delay=0.2)
+    running.start()
+    try:
+        yield HUEY
+    finally:
+        running.stop(graceful=True)
+        HUEY.immediate = True

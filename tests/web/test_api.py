@@ -98,7 +98,7 @@ def test_wrong_type_missing_file_and_too_large_are_refused(client, minimal_yaml)
     huge = b"#" * (settings.MAX_WORKBOOK_BYTES + 1)
     response = _validate(client, "testi.yaml", huge)
     assert response.status_code == 413
-    assert "large" in response.json()["error"]
+    assert "4" in response.json()["error"]  # says the limit, in the visitor's language
 
 
 def test_validate_needs_no_account_and_no_csrf_token(minimal_yaml):

@@ -25,6 +25,7 @@ def test_sign_in_and_out(client, preparer):
     page = client.get("/signin/")
     assert page.status_code == 200
     assert b'<label for="id_username">' in page.content
+    assert b"autofocus" not in page.content  # the focus starts at the skip link
     response = client.post("/signin/", {"username": preparer.username, "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").status_code == 200

@@ -164,3 +164,25 @@ def test_users_add_makes_an_account_that_signs_in(tmp_path):
     )
     assert weak.returncode == 1
     assert "password:" in weak.stderr and "Traceback" not in weak.stderr
+
+
+def test_cookies_are_secure_unless_plain_http_is_asked_for(tmp_path):
+    show = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE, s.DEBUG)"
+    )
+    env = _environment(tmp_path)
+    env.update(
+        DJANGO_SETTINGS_MODULE="agreement_builder.web.settings",
+        AGREEMENT_BUILDER_DATA=str(tmp_path / "data"),
+    )
+    secure = subprocess.run(
+        [sys.executable, "-c", show], env=env, capture_output=True, text=True, check=True
+    )
+    assert secure.stdout.split() == ["True", "True", "True", "Lax", "False"]
+    env["AGREEMENT_BUILDER_HTTP"] = "1"
+    plain = subprocess.run(
+        [sys.executable, "-c", show], env=env, capture_output=True, text=True, check=True
+    )
+    assert plain.stdout.split()[:2] == ["False", "False"]

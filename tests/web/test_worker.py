@@ -13,23 +13,6 @@ from .conftest import upload_file
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def consumer():
-    from huey.contrib.djhuey import HUEY
-
-    from agreement_builder.web import tasks  # noqa: F401
-
-    HUEY.immediate = False
-    HUEY.flush()
-    running = HUEY.create_consumer(workers=1, worker_type="thread", max_delay=0.2)
-    running.start()
-    try:
-        yield HUEY
-    finally:
-        running.stop(graceful=True)
-        HUEY.immediate = True
-
-
 def test_the_queue_is_the_one_configured(consumer):
     expected = "RedisStorage" if os.environ.get("REDIS_URL") else "SqliteStorage"
     assert type(consumer.storage).__name__ == expected
