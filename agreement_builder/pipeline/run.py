@@ -183,7 +183,8 @@ def gather_follow_up(
         )
     lock_file = lock_path(workbook_path)
     lock = read_lock(lock_file)
-    assets = _assets_hash(templates, reference_docx, formats)
+    reference = _checked_reference(reference_docx)
+    assets = _assets_hash(templates, reference, formats)
     locked = lock_file.read_bytes() if lock is not None else b""
     inputs = hashlib.sha256(
         f"{assets}\0follow-up {year}\0".encode() + workbook_path.read_bytes() + b"\0" + locked
@@ -192,7 +193,7 @@ def gather_follow_up(
         workbook,
         output_root / workbook.agreement.id / f"follow-up-{year}",
         templates,
-        reference_docx,
+        reference,
         formats,
         (),
         assets,
@@ -246,11 +247,7 @@ def gather(
         from ..changes.compare import compare
 
         changes = compare(old, workbook)
-    reference = None
-    if reference_docx is not None:
-        from ..render.reference import check_reference_docx
-
-        reference = check_reference_docx(reference_docx)  # once, before anything is built
+    reference = _checked_reference(reference_docx)
     assets = _assets_hash(templates, reference, formats)
     compared = snapshot(old).hex() if old is not None else ""
     # The agreement's documents depend on the workbook without its yearly follow-up: recording
@@ -291,6 +288,15 @@ def _up_to_date(job: Gathered, state: BuildState, force: bool) -> bool:
     # What the version was built from, for `diff` and a later build's --previous.
     write_if_changed(job.version_dir / SNAPSHOT, snapshot(job.workbook))
     return True
+
+
+def _checked_reference(reference_docx: Path | None) -> bytes | None:
+    """The reference DOCX's bytes, checked and cleaned once, before anything is built."""
+    if reference_docx is None:
+        return None
+    from ..render.reference import check_reference_docx
+
+    return check_reference_docx(reference_docx)
 
 
 def _assets_hash(templates: Templates, reference: bytes | None, formats: tuple[str, ...]) -> str:

@@ -218,3 +218,25 @@ def test_a_year_not_followed_up_writes_nothing(built: Built, tmp_path: Path):
     assert result.exit_code == 1
     assert "error: " in result.stderr and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reference_docx_gives_the_docx_its_styles(built: Built, tmp_path: Path):
+    """A municipality's Word template works for the follow-up as for the agreement (it is
+    checked once and its bytes fingerprinted, not its path)."""
+    from docx import Document
+
+    reference = Document()
+    reference.styles["Normal"].font.name = "Verdana"
+    reference.save(str(tmp_path / "oma-pohja.docx"))
+    report = build_follow_up(
+        built.workbook,
+        2027,
+        tmp_path / "output",
+        reference_docx=tmp_path / "oma-pohja.docx",
+        jobs=1,
+        formats=("docx",),
+    )
+    assert report.ok, report.failures
+    [document] = [d for d in report.documents if d.path.endswith("_fi.docx") and "ote" not in d.path]
+    styles = open_docx(str(report.version_dir / document.path)).styles
+    assert styles["Normal"].font.name == "Verdana"
