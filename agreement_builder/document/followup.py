@@ -371,7 +371,8 @@ def extract_view(
         )
         for group in by_goal(concerns)
     )
-    used = list(dict.fromkeys(i.id for c in concerns for i in c.measure.indicators))
+    shown = {i.id for c in concerns for i in c.measure.indicators}
+    used = [i.id for g in workbook.goals for i in g.indicators if i.id in shown]
     owners = {i.id: g.id for g in workbook.goals for i in g.indicators}
     indicators_by_id = {i.id: i for g in workbook.goals for i in g.indicators}
     indicators = tuple(
