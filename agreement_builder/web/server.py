@@ -90,7 +90,12 @@ def serve(
     say(f"serving on http://{shown}:{port}/ (Ctrl-C stops)")
     try:
         waitress_serve(
-            application, host=host, port=port, threads=threads, ident="agreement-builder"
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="agreement-builder",
+            max_request_body_size=settings.MAX_REQUEST_BYTES,
         )
     finally:
         if child is not None:

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "agreement_builder.web.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -185,6 +186,8 @@ WHITENOISE_USE_FINDERS = True  # serves the package's static files even before c
 # larger than this stay on disk while received, and never in the web root.
 MAX_WORKBOOK_BYTES = 4 * 1024 * 1024
 MAX_SIGNED_PDF_BYTES = 20 * 1024 * 1024
+# No request body may be larger than the largest upload and its form (waitress enforces it too).
+MAX_REQUEST_BYTES = MAX_SIGNED_PDF_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None

@@ -47,11 +47,21 @@ def site_context(request: HttpRequest) -> dict:
 
 
 def party_name(party: dict | None, language: str | None = None) -> str:
+    return party_label(party, language)[0]
+
+
+def party_label(party: dict | None, language: str | None = None) -> tuple[str, str]:
+    """A party's name in the interface's language if the workbook has it, else in the
+    agreement's main language, with the language it is in (for the `lang` attribute)."""
     if not party:
-        return ""
+        return "", ""
     names = party.get("names") or {}
     language = language or translation.get_language() or "fi"
-    return names.get(language) or next(iter(names.values()), party.get("id", ""))
+    if language in names:
+        return names[language], language
+    for other, name in names.items():
+        return name, other
+    return party.get("id", ""), ""
 
 
 # -- language, accessibility, sign-in ----------------------------------------------------------
@@ -251,7 +261,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(pk)
     found = _labelled(docs.documents(version)) if version.state == Version.BUILT else []
     groups = [
-        (party, party_name(party), entries) for party, entries in docs.by_party(version, found)
+        (party, *party_label(party), entries) for party, entries in docs.by_party(version, found)
     ]
     others = version.agreement.versions.exclude(pk=version.pk).order_by("-created")
     return render(
@@ -369,7 +379,8 @@ def party_page(request: HttpRequest, key: str, party: str) -> HttpResponse:
         {
             "agreement": agreement,
             "party": info,
-            "party_name": party_name(info),
+            "party_name": party_label(info)[0],
+            "party_lang": party_label(info)[1],
             "rows": rows,
             "form": form if open_versions.exists() else None,
         },
@@ -414,7 +425,7 @@ def signed_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def tracker_view(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(pk)
     track = make_tracker(version)
-    rows = [(row, party_name(row.party)) for row in track.rows]
+    rows = [(row, *party_label(row.party)) for row in track.rows]
     return render(request, "web/tracker.html", {"version": version, "tracker": track, "rows": rows})
 
 

@@ -23,6 +23,8 @@ os.environ.setdefault("AGREEMENT_BUILDER_IMMEDIATE", "1")
 # The test client and the browser speak plain HTTP to a local server.
 os.environ["AGREEMENT_BUILDER_HTTP"] = "1"
 os.environ["AGREEMENT_BUILDER_HEALTH_TIMEOUT"] = "10"
+# Each task closes its database connection, so the test database can be dropped at the end.
+os.environ["AGREEMENT_BUILDER_DB_CONN_MAX_AGE"] = "0"
 
 import django  # noqa: E402
 

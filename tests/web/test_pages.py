@@ -300,9 +300,53 @@ def test_language_is_chosen_per_user(client, rovaniemi_secretary, preparer):
     assert evil["Location"] == "/"
 
 
+def test_pages_allow_only_the_sites_own_scripts(client):
+    policy = client.get("/signin/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
 def test_csrf_is_enforced_on_forms(preparer, minimal_yaml):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(preparer)
     assert strict.post("/upload/", {"file": _file(minimal_yaml)}).status_code == 403
+
+
+def test_a_request_larger_than_any_upload_is_refused_before_it_is_read(client, preparer):
+    client.force_login(preparer)
+    response = client.generic(
+        "POST",
+        "/upload/",
+        b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(settings.MAX_REQUEST_BYTES + 1),
+    )
+    assert response.status_code == 413
+    assert Upload.objects.count() == 0
+
+
+def test_a_spreadsheet_upload_shows_each_problem_at_its_sheet_and_cell(
+    client, preparer, minimal_yaml, tmp_path
+):
+    from openpyxl import load_workbook
+
+    from agreement_builder.commands.spreadsheet import export_xlsx
+
+    (tmp_path / "testi.yaml").write_bytes(minimal_yaml)
+    export_xlsx(tmp_path / "testi.yaml", tmp_path / "testi.xlsx")
+    book = load_workbook(tmp_path / "testi.xlsx")
+    sheet = book["Osapuolet"]
+    column = [cell.value for cell in sheet[1]].index("Kuntakoodi") + 1
+    sheet.cell(row=3, column=column).value = "68"
+    book.save(tmp_path / "testi.xlsx")
+    client.force_login(preparer)
+    upload_file(client, (tmp_path / "testi.xlsx").read_bytes(), "testi.xlsx")
+    item = Upload.objects.get()
+    page = client.get(f"/uploads/{item.pk}/").content.decode()
+    cell = f"{sheet.cell(row=3, column=column).column_letter}3"
+    assert f"välilehti Osapuolet, solu {cell}" in page
+    assert "<code>Kuntakoodi</code>" in page
+    assert '<h2 id="group-1">Osapuolet</h2>' in page
+    assert "/xlsx/" not in page  # already a spreadsheet
