@@ -4,7 +4,6 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
 
-
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
