@@ -28,7 +28,6 @@ from .party import by_goal
 from .text import Block, blocks
 
 NOT_REPORTED = "none"
-SOTKANET_SOURCE = "THL, Sotkanet"
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,7 @@ class SeriesView:
 @dataclass(frozen=True)
 class IndicatorReportView:
     indicator: IndicatorView
+    baseline: str  # as the workbook writes it, else taken from the data; "" when neither
     anchor: str
     goal_id: str
     unit: str
@@ -127,7 +127,8 @@ class Values:
     decimals: int
     unit: dict[str, str]
     updated: str
-    sotkanet: bool
+    sotkanet: int | None  # the indicator's number in Sotkanet, when the lock file has it
+    title: dict[str, str]  # Sotkanet's official title by language
 
 
 def follow_up_year(workbook: Workbook, year: int) -> FollowUpYear | None:
@@ -143,14 +144,14 @@ def indicator_values(workbook: Workbook, lock: IndicatorLock | None) -> dict[str
     for goal in workbook.goals:
         for indicator in goal.indicators:
             values: dict[str, dict[int, float]] = {}
-            decimals, unit, updated, sotkanet = 0, {}, "", False
+            decimals, unit, updated, sotkanet, title = 0, {}, "", None, {}
             locked = (
                 lock.indicators.get(indicator.sotkanet.id)
                 if lock is not None and indicator.sotkanet is not None
                 else None
             )
             if locked is not None:
-                sotkanet = True
+                sotkanet, title = locked.id, locked.title
                 decimals, unit, updated = locked.decimals, locked.unit, locked.updated
                 for region, years in locked.values.items():
                     key = region if region in (AREA, COUNTRY) else by_code.get(region)
@@ -161,9 +162,9 @@ def indicator_values(workbook: Workbook, lock: IndicatorLock | None) -> dict[str
                 key = AREA if value.region == area_id else value.region
                 key = COUNTRY if key == COUNTRY_REGION else key
                 values.setdefault(key, {})[value.year] = value.value
-            if hand and not sotkanet:
+            if hand and sotkanet is None:
                 decimals = max(_decimals(v.value) for v in hand)
-            found[indicator.id] = Values(values, decimals, unit, updated, sotkanet)
+            found[indicator.id] = Values(values, decimals, unit, updated, sotkanet, title)
     return found
 
 
@@ -262,18 +263,19 @@ class _Views:
         )
         years = tuple(sorted({year for s in series for year in s.values}))
         unit = data.unit.get(self.doc.language, data.unit.get("fi", "")) if data.unit else ""
-        if data.sotkanet:
-            updated = self.t.date(_date(data.updated)) if data.updated else ""
-            source = (
-                self.t("report_source_sotkanet", date=updated)
-                if updated
-                else self.t("report_source", source=SOTKANET_SOURCE)
+        if data.sotkanet is not None:
+            official = data.title.get(self.doc.language) or data.title.get("fi", "")
+            updated = self.t.date(_date(data.updated)) if data.updated else "–"
+            source = self.t(
+                "report_source_sotkanet", id=data.sotkanet, title=official, date=updated
             )
         else:
             source = self.t("report_source", source=indicator.source) if indicator.source else ""
         target = leading_number(indicator.target)
+        baseline = indicator.baseline or self.baseline_from_data(data, unit)
         return IndicatorReportView(
             indicator=view,
+            baseline=baseline,
             anchor=anchor("indicator", indicator.id),
             goal_id=goal_id,
             unit=unit,
@@ -284,6 +286,18 @@ class _Views:
             target=target,
             text_alternative=self.text_alternative(view, series, years, data.decimals),
         )
+
+    def baseline_from_data(self, data: Values, unit: str) -> str:
+        """The area's value of the last year before the period (else its first year), when the
+        workbook gives no baseline: `6,2 % (2026)`."""
+        area = data.values.get(AREA, {})
+        if not area:
+            return ""
+        start = self.workbook.agreement.period.start.year
+        before = [year for year in area if year < start]
+        year = max(before) if before else min(area)
+        number = self.t.number(area[year], data.decimals)
+        return f"{number} {unit} ({year})" if unit else f"{number} ({year})"
 
     def text_alternative(
         self,

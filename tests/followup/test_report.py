@@ -105,14 +105,22 @@ def test_indicator_values_against_baseline_and_target_in_the_documents_locale(bu
     text = built.text("report", "fi")
     # the area's unemployment from the lock file, as Finnish writes numbers: 6,8 (2025)
     assert re.search(r"2025\s+6,8\s+9,0", text), text
-    assert "Lähde: THL, Sotkanet (tiedot päivitetty 20.5.2025)" in text
+    assert (
+        "Lähde: THL, Sotkanet, indikaattori 181: Työttömät, % työvoimasta "
+        "(tiedot päivitetty 20.5.2025)" in text
+    )
     assert "Lähtötaso 9,1 % (2024), tavoitetaso 8 %" in text
     # a value entered by hand (the school health survey), with its own source
     assert re.search(r"2027\s+39,2\s+39,5", text)
     # mortality has no decimals: 1 071 with a (narrow) no-break space between the thousands
     assert re.search(r"2024\s+1.071\s+1.049", text)
     swedish = built.text("report", "sv")
-    assert "Källa: THL, Sotkanet (uppgifterna uppdaterade 20.5.2025)" in swedish
+    assert (
+        "Källa: THL, Sotkanet, indikator 181: Arbetslösa, % av arbetskraften "
+        "(uppgifterna uppdaterade 20.5.2025)" in swedish
+    )
+    # no baseline in the workbook: the area's value of the year before the period, from the data
+    assert re.search(r"Utgångsläge 1.071 / 100 000 invånare \(2024\), målnivå 900", swedish)
 
 
 def test_each_chart_has_a_text_alternative_in_the_structure_tree(built: Built):
