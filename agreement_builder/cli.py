@@ -14,6 +14,8 @@ import click
 
 from . import __version__
 from .errors import AgreementBuilderError, WorkbookError, printable
+from .indicators.sotkanet import DEFAULT_API as SOTKANET_API
+from .indicators.sotkanet import DEFAULT_TIMEOUT as SOTKANET_TIMEOUT
 from .pipeline.report import print_report
 from .workbook.model import json_schema
 from .workbook.validate import load_workbook
@@ -446,7 +448,7 @@ def indicators() -> None:
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--api",
-    default="https://sotkanet.fi/rest/1.1",
+    default=SOTKANET_API,
     show_default=True,
     metavar="URL",
     help="The Sotkanet REST API 1.1 to ask.",
@@ -454,7 +456,7 @@ def indicators() -> None:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=30.0,
+    default=SOTKANET_TIMEOUT,
     show_default=True,
     help="Seconds to wait for each answer.",
 )
