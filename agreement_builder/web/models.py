@@ -69,6 +69,7 @@ class Version(models.Model):
     progress_total = models.PositiveIntegerField(default=0)
     progress_what = models.CharField(max_length=300, blank=True)
     errors = models.JSONField(default=list)  # lines of a failed build
+    builder = models.CharField(max_length=200, blank=True)  # "host:pid" of the building worker
     notes = models.JSONField(default=list)
     built_at = models.DateTimeField(null=True)
     final = models.BooleanField(default=False)

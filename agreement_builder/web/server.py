@@ -99,19 +99,30 @@ def serve(
         )
     finally:
         if child is not None:
-            child.send_signal(signal.SIGINT)
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            _stop(child)
 
 
 def _start_worker() -> subprocess.Popen:
     """The build worker as a child process, with the same environment (data folder, database,
     queue): builds render in processes of their own, never in the web server's threads."""
     return subprocess.Popen(
-        [sys.executable, "-m", "agreement_builder", "worker"], env=os.environ.copy()
+        [sys.executable, "-m", "agreement_builder", "worker"],
+        env=os.environ.copy(),
+        start_new_session=True,  # its own process group: stopped with its build's processes
     )
+
+
+def _stop(child: subprocess.Popen) -> None:
+    """Stop the worker: a build in progress is interrupted (the next worker marks it failed, to
+    be built again), and so are the processes it renders in."""
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+        child.wait(timeout=10)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
 
 
 def work(data: Path | None) -> None:
@@ -119,9 +130,10 @@ def work(data: Path | None) -> None:
     setup(data)
     from huey.contrib.djhuey import HUEY
 
-    from . import tasks  # noqa: F401 (registers the tasks)
+    from . import tasks
 
     migrate()
+    tasks.recover_interrupted()
     consumer = HUEY.create_consumer(
         workers=1, worker_type="thread", max_delay=1.0, check_worker_health=True
     )

@@ -7,6 +7,8 @@ machine that shares the database, the data folder and the queue.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 
 from django.conf import settings
@@ -36,6 +38,7 @@ def build_version(version_id: int) -> str:
         return "final"
     Version.objects.filter(pk=version_id).update(
         state=Version.BUILDING,
+        builder=worker_id(),
         progress_done=0,
         progress_total=0,
         progress_what="",
@@ -79,3 +82,33 @@ def _finish(version_id: int, state: str, errors: list[str], notes: list[str]) ->
         version = Version.objects.get(pk=version_id)
         updated["progress_done"] = updated["progress_total"] = max(version.progress_total, 1)
     Version.objects.filter(pk=version_id).update(**updated)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def recover_interrupted() -> int:
+    """Builds that a worker of this machine was running when it was stopped (its process is
+    gone) are marked failed, so that they can be built again; returns how many."""
+    host = socket.gethostname()
+    count = 0
+    for version in Version.objects.filter(state=Version.BUILDING, builder__startswith=f"{host}:"):
+        pid = int(version.builder.rpartition(":")[2] or 0)
+        if pid and _alive(pid):
+            continue
+        count += Version.objects.filter(pk=version.pk, state=Version.BUILDING).update(
+            state=Version.FAILED,
+            errors=["the build was interrupted (the worker stopped): build again"],
+        )
+    return count
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

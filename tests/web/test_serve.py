@@ -30,6 +30,19 @@ def _environment(data: Path) -> dict[str, str]:
     return env
 
 
+def _processes_using(data: Path) -> list[int]:
+    """Processes whose environment names this data folder (the server's worker)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            environ = (proc / "environ").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if f"AGREEMENT_BUILDER_DATA={data.resolve()}".encode() in environ.split(b"\0"):
+            found.append(int(proc.name))
+    return found
+
+
 def _multipart(name: str, content: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     body = (
@@ -98,9 +111,11 @@ def test_serve_starts_everything_with_one_command(tmp_path):
             [problem] = json.loads(r.read())
         assert problem["field"] == "municipalities[ranua].code"
         assert problem["line"] == 19 and problem["kind"] == "error"
+        assert _processes_using(data)  # the worker, beside the server
     finally:
         server.terminate()
         out, _ = server.communicate(timeout=30)
+    assert _processes_using(data) == []  # the worker stopped with the server
     assert "agreement-builder users add NAME --role preparer" in out
     assert "--role secretary --party PARTY_ID" in out
     assert server.returncode == 0, out

@@ -48,3 +48,29 @@ def test_a_worker_builds_a_version_and_records_its_progress(
 
 def test_healthz_hears_the_real_worker(client, consumer):
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_build_interrupted_with_its_worker_can_be_built_again(client, preparer, minimal_yaml):
+    import subprocess
+    import sys
+
+    from agreement_builder.web.models import Version
+    from agreement_builder.web.tasks import recover_interrupted, worker_id
+
+    client.force_login(preparer)
+    upload_file(client, minimal_yaml)
+    version = Version.objects.get()
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    host = worker_id().rpartition(":")[0]
+    Version.objects.filter(pk=version.pk).update(state=Version.BUILDING, builder=f"{host}:{gone}")
+    assert recover_interrupted() == 1
+    version.refresh_from_db()
+    assert version.state == Version.FAILED and "interrupted" in version.errors[0]
+    # A build whose worker is alive (here: this process) is left alone.
+    Version.objects.filter(pk=version.pk).update(state=Version.BUILDING, builder=worker_id())
+    assert recover_interrupted() == 0
