@@ -122,7 +122,7 @@ class Folder:
     @classmethod
     def open(cls, base: Path, *segments: str, create: bool = True) -> Folder:
         try:
-            if create:
+            if create and not base.is_dir():
                 base.mkdir(parents=True, exist_ok=True)
             fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError as exc:
@@ -146,8 +146,11 @@ class Folder:
                 os.mkdir(name, 0o777, dir_fd=self.fd)
             except FileExistsError:
                 pass
-            except OSError as exc:
-                raise OutputError(f"cannot create the folder {path}: {_strerror(exc)}") from None
+            except OSError as exc:  # a read-only file system may say so of a folder that exists
+                if not self.exists(name):
+                    raise OutputError(
+                        f"cannot create the folder {path}: {_strerror(exc)}"
+                    ) from None
         flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
         try:
             fd = os.open(name, flags, dir_fd=self.fd)
@@ -212,6 +215,15 @@ class Folder:
         `name` is replaced, not followed.
         """
         path = self._child(name)
+        try:
+            mode = os.lstat(name, dir_fd=self.fd).st_mode
+        except FileNotFoundError:
+            mode = stat.S_IFREG
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {_strerror(exc)}") from None
+        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+            # A device, pipe or folder there is someone's: never replaced by a file.
+            raise OutputError(f"cannot write {path}: it is not a regular file")
         temporary = f".{name[:100]}.{secrets.token_hex(6)}{TEMPORARY_SUFFIX}"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
         try:

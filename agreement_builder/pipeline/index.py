@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..document.context import DocumentContext
 from ..render.html import render_html
 from ..theme import Templates
-from .files import write_if_changed
+from .files import Folder
 from .state import Document
 
 INDEX = "index.html"
 
 
 def write_index(
-    version_dir: Path, doc: DocumentContext, documents: list[Document], templates: Templates
+    folder: Folder, doc: DocumentContext, documents: list[Document], templates: Templates
 ) -> None:
     """List every document, grouped by party (the agreement first), with links, sizes, pages."""
     groups: dict[str | None, list[Document]] = {}
@@ -29,7 +27,7 @@ def write_index(
         groups=[(party, groups.get(party.id if party else None, [])) for party in parties],
         size=lambda size: _size(doc, size),
     )
-    write_if_changed(version_dir / INDEX, html.encode())
+    folder.write_if_changed(INDEX, html.encode())
 
 
 def _size(doc: DocumentContext, size: int) -> str:

@@ -6,31 +6,40 @@ the templates' files, the reference DOCX or the program's version changed; uncha
 their bytes and modification time. Rendering runs in worker processes; this process alone writes,
 each file under a temporary name renamed into place, and records each finished document in the
 build state at once, so an interrupted build leaves complete files and a rerun finishes it.
+
+Every file is written through the version's open folder (fileio.Folder): the agreement and version
+folders are opened without following links, so a link planted in the output sends nothing
+elsewhere. manifest.json and index.html are removed before the first document is replaced and
+written again once the build is done: whenever a manifest is there, its files have the bytes it
+names. A final version is recognised from what its folder holds (the build state, the manifest or
+the workbook it was built from, `workbook.yaml`): its documents are never replaced, a rerun of the
+same workbook only adds what an interrupted build did not write, and any other is refused.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import BuildRefused, VersionInputError
+from ..errors import BuildRefused, OutputError, VersionInputError
 from ..theme import SHIPPED, Templates
 from ..workbook.validate import load_workbook
-from .files import sha256, write_if_changed
+from .files import Folder, sha256
 
 # The modules that plan and render (Jinja, Babel, the document context) are imported only once a
 # build knows it has something to render, so that a build with nothing to do answers at once.
 from .render import FORMATS, RenderTask, TaskResult, fingerprint, load_writers
 from .report import BuildReport, Failure, Progress
-from .state import MANIFEST, STATE, BuildState, Document, manifest
+from .state import MANIFEST, MAX_LISTING, STATE, BuildState, Document, manifest, recorded_manifest
 from .versions import SNAPSHOT, previous_of, snapshot
 
 if TYPE_CHECKING:
@@ -109,17 +118,36 @@ def build(
     started = time.perf_counter()
     templates = Templates.of(templates)
     job = gather(workbook_path, output_root, templates, reference_docx, formats, only, previous)
-    report = BuildReport(job.version_dir)
-    with _exclusive(job.version_dir.parent):
-        _remove_leftovers(job.version_dir)
-        state = BuildState.read(job.version_dir)
-        if _up_to_date(job, state, force):
+    return _build_into(job, BuildReport(job.version_dir), force, jobs, progress, started)
+
+
+def _build_into(
+    job: Gathered,
+    report: BuildReport,
+    force: bool,
+    jobs: int | None,
+    progress: Progress | None,
+    started: float,
+) -> BuildReport:
+    """The build's phases in its folder `OUTPUT/<agreement id>/<version or follow-up-year>/`,
+    opened (and made) without following links, one build at a time."""
+    agreement_dir = job.version_dir.parent
+    with (
+        Folder.open(agreement_dir.parent, agreement_dir.name) as parent,
+        _exclusive(parent),
+        parent.subfolder(job.version_dir.name) as folder,
+    ):
+        folder.remove_temporaries()  # of a build that was killed while writing them
+        state = BuildState.read(folder)
+        final = _final_on_disk(job, folder, state)
+        if _up_to_date(job, folder, state, force, final):
             report.unchanged = True
             return _finish(report, state, started)
-        plan = plan_documents(job, state, force, report)
-        write_if_changed(job.version_dir / SNAPSHOT, snapshot(job.workbook))
-        render_documents(job, plan, state, report, jobs, progress)
-        write_listings(job, plan, state, report)
+        plan = plan_documents(job, folder, state, force and not final, report, final)
+        if job.follow_up is None and not final:
+            folder.write_if_changed(SNAPSHOT, snapshot(job.workbook))
+        render_documents(job, folder, plan, state, report, jobs, progress, final)
+        write_listings(job, folder, plan, state, report, final)
     return _finish(report, state, started)
 
 
@@ -149,16 +177,7 @@ def build_follow_up(
     job = gather_follow_up(workbook_path, year, output_root, templates, reference_docx, formats)
     report = BuildReport(job.version_dir)
     report.notes.extend(_missing_values(job))
-    with _exclusive(job.version_dir.parent):
-        _remove_leftovers(job.version_dir)
-        state = BuildState.read(job.version_dir)
-        if _up_to_date(job, state, force):
-            report.unchanged = True
-            return _finish(report, state, started)
-        plan = plan_documents(job, state, force, report)
-        render_documents(job, plan, state, report, jobs, progress)
-        write_listings(job, plan, state, report)
-    return _finish(report, state, started)
+    return _build_into(job, report, force, jobs, progress, started)
 
 
 def gather_follow_up(
@@ -269,24 +288,86 @@ def gather(
     )
 
 
-def _up_to_date(job: Gathered, state: BuildState, force: bool) -> bool:
-    """Whether the version is built from these very inputs already, with every file in place.
-    Raises BuildRefused for a final version whose inputs changed."""
-    agreement = job.workbook.agreement
+def _final_on_disk(job: Gathered, folder: Folder, state: BuildState) -> bool:
+    """Whether the version folder holds a final version, known from any of what it holds: the
+    build state, the manifest or the workbook it was built from (deleting one file does not
+    make a final version a draft). Raises BuildRefused unless this build is of the very same
+    final version (then it may only complete what an interrupted build left undone)."""
     if job.follow_up is not None:
-        return not force and state.inputs == job.inputs and state.complete(job.version_dir)
-    if state.status == "final":
-        if agreement.status == "final" and state.inputs == job.inputs:
-            return True
+        return False  # a year's follow-up is rebuilt as the year goes on
+    built_from = folder.read(SNAPSHOT, MAX_LISTING)
+    statuses = {state.status, recorded_manifest(folder).get("status"), _status_of(built_from)}
+    if "final" not in statuses:
+        return False
+    agreement = job.workbook.agreement
+    if (
+        agreement.status != "final"
+        or not _same_agreement(built_from, job.workbook)
+        or (state.inputs is not None and state.inputs != job.inputs)
+    ):
         raise BuildRefused(
             f"version {agreement.version} is final and already built in {job.version_dir}; "
             "its inputs have changed since. An approved version is never overwritten: "
             "raise agreement.version in the workbook to build a new version."
         )
-    if force or job.only or state.inputs != job.inputs or not state.complete(job.version_dir):
+    return True
+
+
+def _agreement_data(snapshot_bytes: bytes) -> Any:
+    """A version's workbook.yaml as data, without the yearly follow-up (which changes no
+    approved version, see gather)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(snapshot_bytes)
+    except yaml.YAMLError:
+        return None
+    if isinstance(data, dict):
+        data.pop("follow_up", None)
+        data.pop("indicator_values", None)
+    return data
+
+
+def _same_agreement(built_from: bytes | None, workbook: Workbook) -> bool:
+    """Whether the version on disk was built from this workbook's agreement."""
+    if built_from is None:
+        return False
+    if built_from == snapshot(workbook):
+        return True
+    return _agreement_data(built_from) == _agreement_data(snapshot(workbook))
+
+
+def _status_of(built_from: bytes | None) -> str | None:
+    """The status in a version's workbook.yaml (None if there is none, or it is unreadable)."""
+    if not built_from:
+        return None
+    import yaml
+
+    try:
+        data = yaml.safe_load(built_from)
+        status = data["agreement"]["status"]
+    except (yaml.YAMLError, TypeError, KeyError):
+        return None
+    return status if isinstance(status, str) else None
+
+
+def _up_to_date(
+    job: Gathered, folder: Folder, state: BuildState, force: bool, final: bool
+) -> bool:
+    """Whether the version is built from these very inputs already, with every file in place
+    (a final one whatever `force` says: it is never rebuilt)."""
+    if job.follow_up is not None:
+        return not force and state.inputs == job.inputs and state.complete(folder)
+    if final:
+        return (
+            state.inputs == job.inputs
+            and state.complete(folder)
+            and folder.size(MANIFEST) is not None
+        )
+    if force or job.only or state.inputs != job.inputs or not state.complete(folder):
         return False
     # What the version was built from, for `diff` and a later build's --previous.
-    write_if_changed(job.version_dir / SNAPSHOT, snapshot(job.workbook))
+    folder.write_if_changed(SNAPSHOT, snapshot(job.workbook))
     return True
 
 
@@ -309,10 +390,18 @@ def _assets_hash(templates: Templates, reference: bytes | None, formats: tuple[s
 
 
 # --- 2. plan ----------------------------------------------------------------------------------
-def plan_documents(job: Gathered, state: BuildState, force: bool, report: BuildReport) -> Plan:
+def plan_documents(
+    job: Gathered,
+    folder: Folder,
+    state: BuildState,
+    force: bool,
+    report: BuildReport,
+    final: bool = False,
+) -> Plan:
     """Every document's HTML, and which of its files must be rendered; the others are up to
-    date and stay. Raises TemplateError for a template that does not compile or a missing
-    message catalog, before anything is written."""
+    date and stay (in a final version: every file that its manifest lists with the bytes on
+    disk). Raises TemplateError for a template that does not compile or a missing message
+    catalog, before anything is written."""
     from ..document.context import build_context
     from .plan import plan
 
@@ -328,6 +417,7 @@ def plan_documents(job: Gathered, state: BuildState, force: bool, report: BuildR
     else:
         targets = plan(job.workbook, contexts, job.only or None, changes=job.changes is not None)
     previous = dict(state.documents)
+    listed = _listed_documents(folder) if final else {}
     result = Plan(contexts, targets, recorded=previous)
     if not job.only:
         state.documents = {}  # what this build makes (with --only, the others stay as recorded)
@@ -360,9 +450,13 @@ def plan_documents(job: Gathered, state: BuildState, force: bool, report: BuildR
                 not force
                 and old is not None
                 and old.fingerprint == document_fingerprint
-                and old.intact(job.version_dir)
+                and old.intact(folder)
             ):
                 state.documents[name] = old
+                report.up_to_date.append(name)
+            elif name in listed and (kept := listed[name]).unaltered(folder):
+                # A final version's document as its manifest lists it: kept, never made again.
+                state.documents[name] = replace(kept, fingerprint=document_fingerprint)
                 report.up_to_date.append(name)
             else:
                 todo.append(fmt)
@@ -382,13 +476,26 @@ def plan_documents(job: Gathered, state: BuildState, force: bool, report: BuildR
     # package built with --only): joined in, not drawn again, if still exactly what was written.
     joined = {fp for task in result.tasks if task.joins_parts for fp in task.part_fingerprints}
     for document in previous.values():
-        if (
-            document.format == "pdf"
-            and document.fingerprint in joined
-            and document.unaltered(job.version_dir)
-        ):
-            result.ready[document.fingerprint] = (job.version_dir / document.path).read_bytes()
+        if document.format == "pdf" and document.fingerprint in joined:
+            data = document.read(folder)
+            if data is not None:
+                result.ready[document.fingerprint] = data
     return result
+
+
+def _listed_documents(folder: Folder) -> dict[str, Document]:
+    """The documents manifest.json lists (size from the disk, fingerprint unknown)."""
+    listed: dict[str, Document] = {}
+    entries = recorded_manifest(folder).get("documents")
+    for entry in entries if isinstance(entries, list) else []:
+        try:
+            name = entry["path"]
+            size = folder.size(name)
+            if size is not None:
+                listed[name] = Document(**entry, size=size, fingerprint="")
+        except (TypeError, KeyError, OutputError):
+            continue
+    return listed
 
 
 def _render_parts(
@@ -412,28 +519,43 @@ def _render_parts(
 # --- 3. render and write ----------------------------------------------------------------------
 def render_documents(
     job: Gathered,
+    folder: Folder,
     plan: Plan,
     state: BuildState,
     report: BuildReport,
     jobs: int | None,
     progress: Progress | None,
+    final: bool = False,
 ) -> None:
     """Render the planned documents and write each as it comes, recording it in the state at
-    once: what is done stays done if the build is killed."""
+    once: what is done stays done if the build is killed. The listings go first (see the
+    module's description), except in a final version, whose files are only ever added."""
     from .schedule import run
 
     status = "follow-up" if job.follow_up is not None else job.workbook.agreement.status
     state.status, state.inputs = status, None
     if not plan.tasks:
         return
+    if not final:
+        _withdraw_listings(folder)
+    state.write(folder)  # a final version is known as final from here on
     with _workers(jobs) as pool:
         for result in run(plan.tasks, plan.ready, pool=pool, progress=progress):
-            _write_result(result, job.version_dir, state, report)
-            state.write(job.version_dir)
+            _write_result(result, folder, state, report, final)
+            state.write(folder)
+
+
+def _withdraw_listings(folder: Folder) -> None:
+    """Remove manifest.json and index.html before documents change: a reader never sees a
+    manifest that names bytes its files no longer have (write_listings writes them again)."""
+    from .index import INDEX
+
+    folder.remove(MANIFEST)
+    folder.remove(INDEX)
 
 
 def _write_result(
-    result: TaskResult, version_dir: Path, state: BuildState, report: BuildReport
+    result: TaskResult, folder: Folder, state: BuildState, report: BuildReport, final: bool
 ) -> None:
     target = result.target
     report.notes.extend(result.notes)
@@ -441,7 +563,17 @@ def _write_result(
         report.failures.append(Failure(target.describe(), fmt, reason))
     for output in result.outputs:
         name = f"{target.stem}.{output.format}"
-        if write_if_changed(version_dir / name, output.data):
+        if final and folder.exists(name) and folder.read(name) != output.data:
+            report.failures.append(
+                Failure(
+                    target.describe(),
+                    output.format,
+                    f"{name} is a document of a final version and these inputs give other "
+                    "bytes (changed templates or program?): it is never overwritten",
+                )
+            )
+            continue
+        if folder.write_if_changed(name, output.data):
             report.written.append(name)
         else:
             report.rerendered.append(name)
@@ -477,9 +609,17 @@ def _workers(jobs: int | None) -> Iterator[ProcessPoolExecutor | None]:
 
 
 # --- 4. the listings --------------------------------------------------------------------------
-def write_listings(job: Gathered, plan: Plan, state: BuildState, report: BuildReport) -> None:
-    """The documents in plan order; stale files removed; manifest.json, index.html and the
-    state, which records the inputs only once every document is made."""
+def write_listings(
+    job: Gathered,
+    folder: Folder,
+    plan: Plan,
+    state: BuildState,
+    report: BuildReport,
+    final: bool = False,
+) -> None:
+    """The documents in plan order; stale files removed (never a final version's); then
+    manifest.json, index.html and the state, which records the inputs only once every
+    document is made."""
     from .index import write_index
 
     order = {f"{t.stem}.{fmt}": i for i, t in enumerate(plan.targets) for fmt in job.formats}
@@ -487,21 +627,17 @@ def write_listings(job: Gathered, plan: Plan, state: BuildState, report: BuildRe
         sorted(state.documents.items(), key=lambda kv: (order.get(kv[0], 1 << 30), kv[0]))
     )
     if not job.only and report.ok:
-        _remove_stale(job.version_dir, plan.recorded, state.documents)
+        stale = [name for name in plan.recorded if name not in state.documents]
+        if stale and not final:
+            _withdraw_listings(folder)
+            for name in stale:
+                folder.remove(name)
         state.inputs = job.inputs
     documents = list(state.documents.values())
-    write_if_changed(job.version_dir / MANIFEST, manifest(job.workbook.agreement, documents))
+    folder.write_if_changed(MANIFEST, manifest(job.workbook.agreement, documents))
     language = job.workbook.agreement.languages[0]
-    write_index(job.version_dir, plan.contexts[language], documents, job.templates)
-    state.write(job.version_dir)
-
-
-def _remove_stale(version_dir: Path, recorded: dict, current: dict) -> None:
-    """Delete documents an earlier build wrote that this build no longer makes."""
-    for name in recorded:
-        stale = version_dir / name
-        if name not in current and stale.parent == version_dir:
-            stale.unlink(missing_ok=True)
+    write_index(folder, plan.contexts[language], documents, job.templates)
+    state.write(folder)
 
 
 def _finish(report: BuildReport, state: BuildState, started: float) -> BuildReport:
@@ -510,29 +646,36 @@ def _finish(report: BuildReport, state: BuildState, started: float) -> BuildRepo
     return report
 
 
-def _remove_leftovers(version_dir: Path) -> None:
-    """Temporary files of a build that was killed while writing them (see write_atomic)."""
-    if version_dir.is_dir():
-        for leftover in version_dir.glob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
-
-
 def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 @contextmanager
-def _exclusive(folder: Path) -> Iterator[None]:
-    """One build at a time per agreement folder: a second one refuses instead of interleaving."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK, "a+b") as lock:
+def _exclusive(folder: Folder) -> Iterator[None]:
+    """One build at a time per agreement folder: a second one refuses instead of interleaving.
+    The lock file is opened without following a link planted in its place."""
+    # Read-only is enough for a lock, and lets a build on a read-only folder say what it
+    # cannot write instead of failing on the lock.
+    flags = os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        lock = os.open(LOCK, flags, 0o666, dir_fd=folder.fd)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OutputError(
+                f"{folder.path / LOCK} is a symbolic link: remove it (a build never writes "
+                "through a link)"
+            ) from None
+        raise OutputError(f"cannot write {folder.path / LOCK}: {exc.strerror}") from None
+    try:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildRefused(
-                f"another build is writing to {folder}; run again when it has finished"
+                f"another build is writing to {folder.path}; run again when it has finished"
             ) from None
         try:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+    finally:
+        os.close(lock)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
-from .files import sha256, write_if_changed
+from .files import Folder, sha256
 
 MANIFEST = "manifest.json"
 STATE = ".build-state.json"
+MAX_LISTING = 64 * 1024 * 1024  # what is read of a state or manifest file at most
 
 # What manifest.json says of a document (the state keeps its size and fingerprint as well).
 MANIFEST_FIELDS = ("path", "kind", "party", "language", "format", "pages", "sha256")
@@ -34,21 +34,21 @@ class Document:
     def manifest_entry(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in MANIFEST_FIELDS}
 
-    def intact(self, version_dir: Path) -> bool:
-        """The file is there as recorded (its size; its bytes are compared when rewritten)."""
-        try:
-            return (version_dir / self.path).stat().st_size == self.size
-        except OSError:
-            return False
+    def intact(self, folder: Folder) -> bool:
+        """The file is there as recorded (its size; its bytes are compared when rewritten); a
+        link is no file."""
+        return folder.size(self.path) == self.size
 
-    def unaltered(self, version_dir: Path) -> bool:
+    def unaltered(self, folder: Folder) -> bool:
         """The file has exactly the bytes recorded."""
-        try:
-            return self.intact(version_dir) and (
-                sha256((version_dir / self.path).read_bytes()) == self.sha256
-            )
-        except OSError:
-            return False
+        return self.read(folder) is not None
+
+    def read(self, folder: Folder) -> bytes | None:
+        """The file's bytes if they are exactly those recorded, else None."""
+        if not self.intact(folder):
+            return None
+        data = folder.read(self.path, self.size)
+        return data if data is not None and sha256(data) == self.sha256 else None
 
 
 @dataclass
@@ -61,11 +61,11 @@ class BuildState:
     documents: dict[str, Document] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, version_dir: Path) -> BuildState:
+    def read(cls, folder: Folder) -> BuildState:
         """The recorded state; an empty one for a missing or unreadable file."""
         try:
-            data = json.loads((version_dir / STATE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(folder.read(STATE, MAX_LISTING) or b"")
+        except ValueError:
             return cls()
         if not isinstance(data, dict):
             return cls()
@@ -77,18 +77,27 @@ class BuildState:
                 continue
         return cls(data.get("status"), data.get("inputs"), documents)
 
-    def write(self, version_dir: Path) -> None:
+    def write(self, folder: Folder) -> None:
         documents = {}
         for name, document in self.documents.items():
             entry = asdict(document)
             del entry["path"]
             documents[name] = entry
         data = {"status": self.status, "inputs": self.inputs, "documents": documents}
-        write_if_changed(version_dir / STATE, json.dumps(data, indent=1).encode())
+        folder.write_if_changed(STATE, json.dumps(data, indent=1).encode())
 
-    def complete(self, version_dir: Path) -> bool:
+    def complete(self, folder: Folder) -> bool:
         """Every recorded document is there."""
-        return bool(self.documents) and all(d.intact(version_dir) for d in self.documents.values())
+        return bool(self.documents) and all(d.intact(folder) for d in self.documents.values())
+
+
+def recorded_manifest(folder: Folder) -> dict[str, Any]:
+    """The manifest.json in `folder` as data; empty if there is none or it is unreadable."""
+    try:
+        data = json.loads(folder.read(MANIFEST, MAX_LISTING) or b"")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def manifest(agreement: Any, documents: list[Document]) -> bytes:
