@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import os
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -60,10 +61,18 @@ class StableZip(zipfile.ZipFile):
         self.writestr(str(arcname or Path(filename).name), Path(filename).read_bytes())
 
 
-def restamp(data: bytes, when: dt.date | None) -> bytes:
-    """A zip (python-docx's output) re-packed as a StableZip, its members in their order."""
+def restamp(
+    data: bytes,
+    when: dt.date | None,
+    edit: Mapping[str, Callable[[bytes], bytes]] | None = None,
+) -> bytes:
+    """A zip (python-docx's output) re-packed as a StableZip, its members in their order;
+    `edit` changes the named members' bytes on the way (the DOCX writer puts its body in)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, StableZip(out, when=when) as target:
         for info in source.infolist():
-            target.writestr(info.filename, source.read(info.filename))
+            content = source.read(info.filename)
+            if edit and info.filename in edit:
+                content = edit[info.filename](content)
+            target.writestr(info.filename, content)
     return out.getvalue()

@@ -91,7 +91,6 @@ def render_task(task: RenderTask) -> TaskResult:
     out the same whether its PDF is made in the same task or not."""
     # Imported here: WeasyPrint takes a while to import, and a build with nothing to do needs
     # neither writer.
-    from ..render.compose import join_parts
     from ..render.docx import render_docx
     from ..render.pdf import render_pdf
 
@@ -110,7 +109,8 @@ def render_task(task: RenderTask) -> TaskResult:
                 )
                 result.outputs.append(Output("pdf", pdf.data, pdf.pages))
             else:
-                docx = render_docx(join_parts(task.parts), reference_docx=task.reference_docx)
+                # Composed of the parts' bodies, each written once a process (the agreement's).
+                docx = render_docx(task.parts, reference_docx=task.reference_docx)
                 result.notes.extend(f"{described}: {warning}" for warning in docx.warnings)
                 result.outputs.append(Output("docx", docx.data, None))
         except Exception as exc:  # reported per document; the build goes on

@@ -3,13 +3,24 @@
 It knows headings, paragraphs, lists, tables, page breaks, the contents and the running header and
 footer; it knows nothing of goals, measures or parties. An element or class outside the contract
 is an error, never silently dropped.
+
+Speed: python-docx resolves a style name by walking every style of the document on each call,
+and its table API looks rows and cells up from the start each time. The body is therefore written
+as WordprocessingML directly (lxml), with the style ids resolved once per document; python-docx
+keeps the package: styles, numbering, header and footer, properties. A document of several parts
+(a party's package: cover, the full agreement, annexes) is composed of each part's body written
+once per process: the agreement's body is written once and reused by every package, its bookmark
+ids, list numbers and contents page numbers filled in per document. The bytes are those of
+writing the joined HTML (`compose.join_parts`) in one go.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -19,19 +30,15 @@ from typing import TypeAlias
 import docx
 import lxml.html
 from docx.document import Document
-from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml.ns import qn
 from docx.section import _Footer, _Header
-from docx.shared import Emu, Mm, Pt
-from docx.styles.style import ParagraphStyle
-from docx.table import _Cell
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
-from lxml.etree import _Element
+from docx.shared import Mm
+from lxml import etree
 from lxml.html import HtmlElement
 
 from ..stablezip import restamp
 from . import ooxml
+from .ooxml import W
 
 BLOCKS = {"p", "ul", "ol", "table", "h1", "h2", "h3", "section", "div", "hr", "figure"}
 INLINE = {"strong", "b", "em", "i", "br", "span", "a"}
@@ -44,7 +51,10 @@ CLASSES: dict[str, set[str]] = {
     "figure": {"chart"},
     "span": {"blank", "page-number", "page-count"},
 }
-SMALL = Pt(8.5)
+SMALL = "17"  # 8.5 pt in half-points
+TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
+
+_SubElement = etree.SubElement
 
 
 class DocxWriterError(Exception):
@@ -73,77 +83,290 @@ Pieces: TypeAlias = list[Inline]
 InlineItems: TypeAlias = list[HtmlElement | str]
 
 
-def render_docx(html: str, *, reference_docx: Path | bytes | None = None) -> DocxOutput:
+def render_docx(html: str | Sequence[str], *, reference_docx: Path | None = None) -> DocxOutput:
     """Write the document HTML as a DOCX; styles and page setup from `reference_docx` if given.
 
+    `html` is one HTML document or several parts of one (each a whole HTML document: the first
+    gives the head, each later one starts on a new page, as `compose.join_parts` joins them).
     Made from the HTML alone: nothing of the PDF (its page numbers) goes into it, so the two
     writers are independent and either file can be made again alone, to the same bytes.
     """
-    root = lxml.html.document_fromstring(html)
-    writer = _Writer(root, reference_docx)
-    writer.write_body(_only(root, "body"))
-    return DocxOutput(writer.save(), tuple(writer.warnings))
+    parts = [html] if isinstance(html, str) else list(html)
+    if not parts:
+        raise DocxWriterError("a document needs at least one part")
+    roots = [_parsed(part) for part in parts]
+    language = roots[0].get("lang") or "fi"
+    package = _Package(reference_docx, language)
+    fragments = [
+        _fragment(part, root, package.setup, language, starts_new_page=index > 0)
+        for index, (part, root) in enumerate(zip(parts, roots, strict=True))
+    ]
+    return package.write(fragments, _metadata(roots[0]))
 
 
-class _Flow:
-    """Where blocks go: the document body or one table cell."""
-
-    def __init__(self, target: Document | _Cell) -> None:
-        self.target = target
-        # A new cell already holds one empty paragraph: the first block fills it.
-        self.fresh: Paragraph | None = target.paragraphs[0] if isinstance(target, _Cell) else None
-
-    def paragraph(self, style: ParagraphStyle) -> Paragraph:
-        if self.fresh is not None:
-            paragraph, self.fresh = self.fresh, None
-            paragraph.style = style
-            return paragraph
-        return self.target.add_paragraph(style=style)
+# --- the document's setup: styles resolved once --------------------------------------------------
 
 
-class _Writer:
-    def __init__(self, root: HtmlElement, reference: Path | bytes | None) -> None:
+@dataclass(frozen=True)
+class _Setup:
+    """What a body needs to know of its document: the style ids and the page's text width."""
+
+    key: tuple[str, ...]  # the reference DOCX's content hash and the language
+    style_ids: dict[str, str | None]  # style name -> id (None: the default paragraph style)
+    numbered: frozenset[str]  # the list styles that carry numbering (restarted per list)
+    text_width: int  # EMU
+
+
+def _new_document(reference: Path | None, warnings: list[str] | None) -> Document:
+    if reference is None:
+        document = docx.Document()
+        ooxml.ensure_styles(document, warn=None)
+        ooxml.default_look(document)
+        ooxml.set_page_a4(document)
+    else:
+        document = docx.Document(str(reference))
+        _clear_body(document)
+        ooxml.ensure_styles(document, warn=None if warnings is None else warnings.append)
+    return document
+
+
+class _Package:
+    """One DOCX file: python-docx's package with its styles and parts; the body is composed."""
+
+    def __init__(self, reference: Path | None, language: str) -> None:
         self.warnings: list[str] = []
-        self.language = root.get("lang") or "fi"
-        self.scope = self.language  # the language of the block being written
-        self.meta = _metadata(root)
-        if reference is None:
-            self.doc = docx.Document()
-            ooxml.ensure_styles(self.doc, warn=None)
-            ooxml.default_look(self.doc)
-            ooxml.set_page_a4(self.doc)
-        else:
-            # A build passes the reference checked and cleaned (render/reference.py).
-            source = io.BytesIO(reference) if isinstance(reference, bytes) else str(reference)
-            self.doc = docx.Document(source)
-            _clear_body(self.doc)
-            ooxml.ensure_styles(self.doc, warn=self.warnings.append)
-        ooxml.set_language(self.doc, self.language)
-        self.bookmarks = ooxml.Bookmarks()
-        self.page_break_pending = False
-        self.keep_together = False
+        self.language = language
+        self.doc = _new_document(reference, self.warnings)
+        ooxml.set_language(self.doc, language)
+        reference_key = hashlib.sha256(reference.read_bytes()).hexdigest() if reference else ""
+        self.setup = _setup_of(self.doc, (reference_key, language))
+
+    def write(self, fragments: list[_Fragment], meta: dict[str, str]) -> DocxOutput:
+        for kind in ("header", "footer"):
+            if len(fragments) == 1:  # each one written in turn: the last one stays
+                found = fragments[0].running.get(kind, [])
+            else:  # the first part that has one gives it (as `compose.join_parts` keeps it)
+                found = next(([f.running[kind][0]] for f in fragments if kind in f.running), [])
+            for running in found:
+                self.running(running, header=kind == "header")
+        body = io.BytesIO()
+        bookmarks = 0
+        for fragment in fragments:
+            num_ids = [
+                ooxml.restart_numbering(self.doc, ooxml.style(self.doc, name))
+                for name in fragment.lists
+            ]
+            fragment.write(body, bookmarks, num_ids)
+            bookmarks += fragment.bookmarks
+        if any(fragment.contents for fragment in fragments):
+            ooxml.update_fields_on_open(self.doc)
+        return DocxOutput(self.save(meta, body.getvalue()), tuple(self.warnings))
+
+    def running(self, element: HtmlElement, *, header: bool) -> None:
         section = self.doc.sections[0]
+        section.different_first_page_header_footer = True  # the cover page has neither
+        first = section.first_page_header if header else section.first_page_footer
+        if first.is_linked_to_previous:
+            first.is_linked_to_previous = False  # an empty one of its own
+        part = section.header if header else section.footer
+        _keep_only_pictures(part)
+        writer = _Body(self.setup, self.language)
+        p = _SubElement(part._element, ooxml.P)
+        writer.style_paragraph(p, "Header" if header else "Footer")
+        writer.inline(p, element, Format())
+
+    def save(self, meta: dict[str, str], body: bytes) -> bytes:
+        core = self.doc.core_properties
+        when = _date(meta.get("dcterms.modified")) or date(2000, 1, 1)
+        created = _date(meta.get("dcterms.created")) or when
+        core.title = meta.get("title", "")
+        core.author = meta.get("author", "")
+        core.last_modified_by = meta.get("author", "")
+        core.subject = meta.get("description", "")
+        core.keywords = meta.get("keywords", "")
+        core.language = self.language
+        core.version = meta.get("version", "")
+        core.content_status = meta.get("status", "")
+        core.identifier = meta.get("identifier", "")
+        core.category = ""
+        core.comments = ""
+        core.revision = 1
+        core.created = datetime(created.year, created.month, created.day)
+        core.modified = datetime(when.year, when.month, when.day)
+        core.last_printed = datetime(when.year, when.month, when.day)
+        # The body goes where this marker is, in the serialized document part.
+        marker = etree.Comment(_BODY_MARK)
+        self.doc.element.body.insert(0, marker)
+        out = io.BytesIO()
+        self.doc.save(out)
+        self.doc.element.body.remove(marker)
+        token = f"<!--{_BODY_MARK}-->".encode()
+        return restamp(
+            out.getvalue(),
+            when,
+            edit={"word/document.xml": lambda xml: xml.replace(token, body, 1)},
+        )
+
+
+_BODY_MARK = "agreement-builder: the body"
+
+
+def _setup_of(document: Document, key: tuple[str, ...]) -> _Setup:
+    cached = _SETUPS.get(key)
+    if cached is None:
+        names = [shown for shown, _, _ in ooxml.PARAGRAPH_STYLES]
+        names += ["Normal", ooxml.TABLE_STYLE]
+        style_ids = ooxml.style_ids(document, names)
+        numbered = frozenset(
+            name
+            for name in ("List Number", "List Number 2")
+            if ooxml.numbering_source(document, ooxml.style(document, name)) is not None
+        )
+        section = document.sections[0]
         # A reference DOCX may leave the page size or margins unset: Word then uses A4, no margin.
         width = section.page_width if section.page_width is not None else Mm(210)
         margins = (section.left_margin or 0) + (section.right_margin or 0)
-        self.text_width = Emu(width - margins)
+        cached = _SETUPS[key] = _Setup(key, style_ids, numbered, int(width - margins))
+    return cached
 
-    # --- the body -------------------------------------------------------------------------
-    def write_body(self, body: HtmlElement) -> None:
-        flow = _Flow(self.doc)
+
+_SETUPS: dict[tuple[str, ...], _Setup] = {}
+
+
+# --- a part's body, written once ------------------------------------------------------------------
+
+
+@dataclass
+class _Fragment:
+    """One part's body as serialized WordprocessingML, with holes for what depends on the
+    document it is in: bookmark ids (numbered through the document) and the numbering instance
+    of each numbered list."""
+
+    chunks: list[bytes]
+    gaps: list[int]  # the hole between each two chunks (a bookmark's id is in two places)
+    holes: list[tuple[str, int]]  # ("bookmark", n-th of the part) | ("list", n-th of the part)
+    bookmarks: int
+    lists: list[str]  # the style of each numbered list, in order
+    contents: bool  # it holds a contents field
+    running: dict[str, list[HtmlElement]]  # "header"/"footer" -> its running elements
+
+    def write(self, out: io.BytesIO, first_bookmark: int, num_ids: list[str | None]) -> None:
+        chunks, holes = self.chunks, self.holes
+        for index, number in enumerate(self.gaps):
+            out.write(chunks[index])
+            kind, value = holes[number]
+            if kind == "bookmark":
+                out.write(str(first_bookmark + value).encode())
+            else:
+                out.write(str(num_ids[value]).encode())
+        out.write(chunks[-1])
+
+
+_FRAGMENTS: OrderedDict[tuple, _Fragment] = OrderedDict()
+_FRAGMENTS_KEPT = 8  # the agreement in each language, the common part: reused; the rest not
+
+
+def _fragment(
+    html: str, root: HtmlElement, setup: _Setup, language: str, *, starts_new_page: bool
+) -> _Fragment:
+    key = (html, setup.key, language, starts_new_page)
+    fragment = _FRAGMENTS.get(key)
+    if fragment is not None:
+        _FRAGMENTS.move_to_end(key)
+        return fragment
+    body = _Body(setup, language)
+    body.page_break_pending = starts_new_page
+    fragment = body.write(_only(root, "body"))
+    _FRAGMENTS[key] = fragment
+    while len(_FRAGMENTS) > _FRAGMENTS_KEPT:
+        _FRAGMENTS.popitem(last=False)
+    return fragment
+
+
+_PARSED: OrderedDict[str, HtmlElement] = OrderedDict()
+
+
+def _parsed(html: str) -> HtmlElement:
+    root = _PARSED.get(html)
+    if root is None:
+        root = _PARSED[html] = lxml.html.document_fromstring(html)
+        while len(_PARSED) > _FRAGMENTS_KEPT:
+            _PARSED.popitem(last=False)
+    return root
+
+
+class _Flow:
+    """Where blocks go: the body or one table cell (a `w:tc`, whose first paragraph is there)."""
+
+    def __init__(self, element: etree._Element, fresh: etree._Element | None = None) -> None:
+        self.element = element
+        self.fresh = fresh  # a new cell's empty paragraph: the first block fills it
+
+    def paragraph(self) -> etree._Element:
+        if self.fresh is not None:
+            paragraph, self.fresh = self.fresh, None
+            return paragraph
+        return _SubElement(self.element, ooxml.P)
+
+    def table(self) -> etree._Element:
+        table = _SubElement(self.element, ooxml.TBL)
+        if self.element.tag == ooxml.TC:  # Word wants a cell to end with a paragraph
+            _SubElement(self.element, ooxml.P)
+        return table
+
+
+class _Body:
+    """Writes one part's body (or a running header's paragraph) as WordprocessingML."""
+
+    def __init__(self, setup: _Setup, language: str) -> None:
+        self.setup = setup
+        self.style_ids = setup.style_ids
+        self.scope = language  # the language of the block being written
+        self.page_break_pending = False
+        self.keep_together = False
+        self.bookmarks = 0
+        self.holes: list[tuple[str, int]] = []
+        self.lists: list[str] = []
+        self.contents_written = False
+        self.running: dict[str, list[HtmlElement]] = {}
+        self.mark = _HOLE_MARK
+
+    def hole(self, kind: str, number: int) -> str:
+        self.holes.append((kind, number))
+        return f"{self.mark}{len(self.holes) - 1}{_HOLE_END}"
+
+    # --- the body ---------------------------------------------------------------------------
+    def write(self, body: HtmlElement) -> _Fragment:
+        container = etree.Element(ooxml.BODY, nsmap={"w": W})
+        flow = _Flow(container)
         for child in body:
             if not isinstance(child.tag, str):
                 continue  # comments
             if child.tag == "header" and _classes(child) == {"running-header"}:
-                self.running(child, header=True)
+                self.running.setdefault("header", []).append(child)
             elif child.tag == "footer" and _classes(child) == {"running-footer"}:
-                self.running(child, header=False)
+                self.running.setdefault("footer", []).append(child)
             elif child.tag == "nav" and _classes(child) == {"toc"}:
                 self.contents(child, flow)
             else:
                 self.block(child, flow)
         if _text(body):
             raise DocxWriterError(f"text directly in <body>: {_text(body)[:40]!r}")
+        xml = etree.tostring(container, encoding="UTF-8")  # <w:body xmlns:w=...>...</w:body>
+        xml = xml[xml.index(b">") + 1 : xml.rindex(b"</")] if len(container) else b""
+        pieces = _HOLE_PATTERN.split(xml)
+        chunks, gaps = pieces[::2], [int(n) for n in pieces[1::2]]
+        if sorted(set(gaps)) != list(range(len(self.holes))):
+            raise DocxWriterError("the DOCX writer lost track of its own placeholders")
+        return _Fragment(
+            chunks,
+            gaps,
+            self.holes,
+            self.bookmarks,
+            self.lists,
+            self.contents_written,
+            self.running,
+        )
 
     @contextmanager
     def in_language_of(self, element: HtmlElement) -> Iterator[None]:
@@ -180,9 +403,9 @@ class _Writer:
             if "title" in classes:
                 self.paragraph(element, flow, "Title")
             else:
-                paragraph = self.paragraph(element, flow, f"Heading {tag[1]}")
+                p = self.paragraph(element, flow, f"Heading {tag[1]}")
                 if element.get("id"):
-                    self.bookmarks.wrap(paragraph, element.get("id"))
+                    self.bookmark(p, element.get("id"))
         elif tag == "p":
             style = "Subtitle" if "subtitle" in classes else "Normal"
             fmt = Format(bold="status" in classes, small="small" in classes)
@@ -202,18 +425,18 @@ class _Writer:
         if len(images) != 1 or not images[0].get("alt"):
             raise DocxWriterError("a <figure> holds one <img> with its text alternative (alt)")
         if caption is not None:
-            self.paragraph(caption, flow, "Caption").paragraph_format.keep_with_next = True
-        paragraph = self.new_paragraph(flow, "Normal")
-        self._run(paragraph, images[0].get("alt"), Format(italic=True), None)
+            _keep_with_next(self.paragraph(caption, flow, "Caption"))
+        p = self.new_paragraph(flow, "Normal")
+        self._run(p, images[0].get("alt", ""), Format(italic=True), None)
 
     def blocks_of(self, element: HtmlElement, flow: _Flow) -> None:
         """The children of a container; loose inline content becomes its own paragraph."""
-        loose: list[HtmlElement | str] = []
+        loose: InlineItems = []
 
         def flush() -> None:
             if any((isinstance(x, str) and x.strip()) or not isinstance(x, str) for x in loose):
-                paragraph = self.new_paragraph(flow, "Normal")
-                self.inline_items(paragraph, loose, Format())
+                p = self.new_paragraph(flow, "Normal")
+                self.inline_items(p, loose, Format())
             loose.clear()
 
         if element.text:
@@ -228,28 +451,48 @@ class _Writer:
                 loose.append(child.tail)
         flush()
 
-    def new_paragraph(self, flow: _Flow, style_name: str) -> Paragraph:
-        paragraph = flow.paragraph(ooxml.style(self.doc, style_name))
-        if self.page_break_pending:
-            paragraph.paragraph_format.page_break_before = True
-            self.page_break_pending = False
+    def style_paragraph(self, p: etree._Element, style_name: str) -> etree._Element:
+        """The paragraph's properties with its style (none for the default paragraph style)."""
+        ppr = _SubElement(p, ooxml.PPR)
+        style_id = self.style_ids[style_name]
+        if style_id is not None:
+            _SubElement(ppr, ooxml.PSTYLE).set(ooxml.VAL, style_id)
+        return ppr
+
+    def new_paragraph(self, flow: _Flow, style_name: str) -> etree._Element:
+        p = flow.paragraph()
+        ppr = self.style_paragraph(p, style_name)
         if self.keep_together:
-            paragraph.paragraph_format.keep_with_next = True
-        return paragraph
+            _SubElement(ppr, ooxml.KEEP_NEXT)
+        if self.page_break_pending:
+            _SubElement(ppr, ooxml.PAGE_BREAK_BEFORE)
+            self.page_break_pending = False
+        return p
 
     def paragraph(
         self, element: HtmlElement, flow: _Flow, style_name: str, fmt: Format = Format()
-    ) -> Paragraph:
-        paragraph = self.new_paragraph(flow, style_name)
-        self.inline(paragraph, element, fmt)
-        return paragraph
+    ) -> etree._Element:
+        p = self.new_paragraph(flow, style_name)
+        self.inline(p, element, fmt)
+        return p
+
+    def bookmark(self, p: etree._Element, anchor: str) -> None:
+        """A bookmark around the paragraph's text; ids count through the whole document."""
+        number = self.hole("bookmark", self.bookmarks)
+        self.bookmarks += 1
+        start = etree.Element(ooxml.BOOKMARK_START)
+        start.set(ooxml.ID, number)
+        start.set(ooxml.NAME, ooxml.bookmark_name(anchor))
+        p.insert(1, start)  # after the paragraph's properties
+        _SubElement(p, ooxml.BOOKMARK_END).set(ooxml.ID, number)
 
     def list(self, element: HtmlElement, flow: _Flow, level: int) -> None:
         kind = "Number" if element.tag == "ol" else "Bullet"
         style_name = f"List {kind}" + (" 2" if level == 2 else "")
         num_id = None
-        if kind == "Number":
-            num_id = ooxml.restart_numbering(self.doc, ooxml.style(self.doc, style_name))
+        if style_name in self.setup.numbered:  # a fresh numbering instance, starting at 1
+            num_id = self.hole("list", len(self.lists))
+            self.lists.append(style_name)
         for item in element:
             if not isinstance(item.tag, str):
                 continue
@@ -260,16 +503,18 @@ class _Writer:
             nested = [c for c in item if isinstance(c.tag, str) and c.tag in ("ul", "ol")]
             if nested and level == 2:
                 raise DocxWriterError("lists nest one level deep at most")
-            paragraph = self.new_paragraph(flow, style_name)
+            p = self.new_paragraph(flow, style_name)
             if num_id:
-                ooxml.use_numbering(paragraph, num_id)
+                num_pr = _SubElement(p[0], ooxml.NUM_PR)
+                _SubElement(num_pr, ooxml.ILVL).set(ooxml.VAL, "0")
+                _SubElement(num_pr, ooxml.NUM_ID).set(ooxml.VAL, num_id)
             own = [item.text or ""]
             for child in item:
                 if child in nested:
                     break
                 own.extend([child, child.tail or ""])
             with self.in_language_of(item):
-                self.inline_items(paragraph, own, Format())
+                self.inline_items(p, own, Format())
                 for sub in nested:
                     self.list(sub, flow, level=2)
 
@@ -277,7 +522,7 @@ class _Writer:
     def table(self, element: HtmlElement, flow: _Flow) -> None:
         caption = element.find("caption")
         if caption is not None:
-            self.paragraph(caption, flow, "Caption").paragraph_format.keep_with_next = True
+            _keep_with_next(self.paragraph(caption, flow, "Caption"))
         widths = [_percent(col) for col in element.iterfind("colgroup/col")]
         head = [tr for tr in element.iterfind("thead/tr")]
         body = [tr for tr in element.iterfind("tbody/tr")] + [tr for tr in element.iterfind("tr")]
@@ -300,44 +545,45 @@ class _Writer:
             widths = [100 / columns] * columns
         if self.page_break_pending:
             self.new_paragraph(flow, "Normal")  # a table cannot carry the break itself
-        table = flow.target.add_table(rows=len(rows), cols=columns)
-        table.style = ooxml.style(self.doc, ooxml.TABLE_STYLE)
-        ooxml.table_width_full(table)
-        ooxml.table_look(table, first_row=bool(head))
         total = sum(widths)
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Emu(int(self.text_width * width / total))
+        twips = [str(ooxml.twips(int(self.setup.text_width * width / total))) for width in widths]
+        tbl = flow.table()
+        ooxml.table_properties(
+            tbl, self.style_ids[ooxml.TABLE_STYLE], first_row=bool(head), columns=twips
+        )
         for index, tr in enumerate(rows):
-            row = table.rows[index]
-            ooxml.row_properties(row, header=index < len(head))
             cells = _cells(tr)
             if len(cells) != columns:
                 raise DocxWriterError(f"a table row has {len(cells)} cells, the table {columns}")
-            for cell, source, width in zip(row.cells, cells, widths, strict=True):
-                cell.width = Emu(int(self.text_width * width / total))
+            row = ooxml.table_row(tbl, header=index < len(head))
+            for source, width in zip(cells, twips, strict=True):
+                tc, p = ooxml.table_cell(row, width)
                 fmt = Format(bold=source.tag == "th")
                 with self.in_language_of(source):
-                    self.cell(source, cell, fmt)
+                    self.cell(source, tc, p, fmt)
 
-    def cell(self, source: HtmlElement, cell: _Cell, fmt: Format) -> None:
+    def cell(
+        self, source: HtmlElement, tc: etree._Element, fresh: etree._Element, fmt: Format
+    ) -> None:
         if source.get("colspan") or source.get("rowspan"):
             raise DocxWriterError("table cells that span rows or columns are not supported")
-        flow = _Flow(cell)
+        flow = _Flow(tc, fresh)
         has_blocks = any(isinstance(c.tag, str) and c.tag in BLOCKS for c in source)
         if not has_blocks:
-            paragraph = flow.paragraph(ooxml.style(self.doc, "Normal"))
-            self.inline(paragraph, source, fmt)
+            p = flow.paragraph()
+            self.style_paragraph(p, "Normal")
+            self.inline(p, source, fmt)
             return
         pending, keep = self.page_break_pending, self.keep_together
         self.page_break_pending = self.keep_together = False
         self.blocks_of(source, flow)
         self.page_break_pending, self.keep_together = pending, keep
         if fmt.bold:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.bold = True
+            for p in tc.iterchildren(ooxml.P):
+                for r in p.iterchildren(ooxml.R):
+                    ooxml.make_bold(r)
 
-    # --- contents, header and footer ------------------------------------------------------
+    # --- contents ---------------------------------------------------------------------------
     def contents(self, nav: HtmlElement, flow: _Flow) -> None:
         """A TOC field (`TOC \\o "1-3" \\h \\z \\u`) whose result lists the headings, each
         linked to its heading, without page numbers: Word paginates the document otherwise
@@ -349,46 +595,31 @@ class _Writer:
         entries = list(_toc_entries(nav.find("ol"), level=1))
         if not entries:
             return
-        tab_at = Emu(self.text_width)
+        tab_at = str(ooxml.twips(self.setup.text_width))
         for index, (level, anchor, link) in enumerate(entries):
-            paragraph = self.new_paragraph(flow, f"TOC {level}")
-            paragraph.paragraph_format.tab_stops.add_tab_stop(
-                tab_at, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
-            )
+            p = self.new_paragraph(flow, f"TOC {level}")
+            ooxml.right_tab_with_dots(p[0], tab_at)
             if index == 0:
-                ooxml.begin_field(paragraph, 'TOC \\o "1-3" \\h \\z \\u')
-            target = ooxml.hyperlink(paragraph, anchor)
+                ooxml.begin_field(p, TOC_INSTRUCTION)
+            target = ooxml.hyperlink(p, anchor)
             self.inline_items(
-                paragraph, [link.text or "", *_children_with_tails(link)], Format(), parent=target
+                p, [link.text or "", *_children_with_tails(link)], Format(), parent=target
             )
             if index == len(entries) - 1:
-                ooxml.end_field(paragraph)
-        ooxml.update_fields_on_open(self.doc)
+                ooxml.end_field(p)
+        self.contents_written = True
         self.page_break_pending = True
 
-    def running(self, element: HtmlElement, *, header: bool) -> None:
-        section = self.doc.sections[0]
-        section.different_first_page_header_footer = True  # the cover page has neither
-        first = section.first_page_header if header else section.first_page_footer
-        if first.is_linked_to_previous:
-            first.is_linked_to_previous = False  # an empty one of its own
-        part = section.header if header else section.footer
-        _keep_only_pictures(part)
-        paragraph = part.add_paragraph(
-            style=ooxml.style(self.doc, "Header" if header else "Footer")
-        )
-        self.inline(paragraph, element, Format())
-
     # --- inline content -------------------------------------------------------------------
-    def inline(self, paragraph: Paragraph, element: HtmlElement, fmt: Format) -> None:
-        self.inline_items(paragraph, [element.text or "", *_children_with_tails(element)], fmt)
+    def inline(self, p: etree._Element, element: HtmlElement, fmt: Format) -> None:
+        self.inline_items(p, [element.text or "", *_children_with_tails(element)], fmt)
 
     def inline_items(
         self,
-        paragraph: Paragraph,
+        p: etree._Element,
         items: InlineItems,
         fmt: Format,
-        parent: _Element | None = None,
+        parent: etree._Element | None = None,
     ) -> None:
         pieces: Pieces = []
         for item in items:
@@ -396,12 +627,12 @@ class _Writer:
         for piece in _collapse(pieces):
             if isinstance(piece, tuple):
                 text, style = piece
-                self._run(paragraph, text, style, parent)
+                self._run(p, text, style, parent)
             elif piece.tag == "br":
-                self._run(paragraph, "", fmt, parent).add_break(WD_BREAK.LINE)
+                _SubElement(self._run(p, "", fmt, parent), ooxml.BR)
             else:  # a page-number or page-count placeholder
                 instruction = "PAGE" if "page-number" in _classes(piece) else "NUMPAGES"
-                ooxml.add_field(paragraph, instruction, "1")
+                ooxml.add_field(p, instruction, "1")
 
     def _flatten(self, item: HtmlElement | str, fmt: Format, out: Pieces) -> None:
         if isinstance(item, str):
@@ -430,46 +661,38 @@ class _Writer:
             self._flatten(child, fmt, out)
 
     def _run(
-        self, paragraph: Paragraph, text: str, fmt: Format, parent: _Element | None
-    ) -> Run:
+        self, p: etree._Element, text: str, fmt: Format, parent: etree._Element | None
+    ) -> etree._Element:
         if fmt.link and parent is None:
-            parent = ooxml.hyperlink(paragraph, fmt.link)
-        run = (
-            ooxml.run_in(parent, paragraph, text) if parent is not None else paragraph.add_run(text)
-        )
+            parent = ooxml.hyperlink(p, fmt.link)
+        r = _SubElement(p if parent is None else parent, ooxml.R)
+        rpr = _SubElement(r, ooxml.RPR)
         if fmt.bold:
-            run.bold = True
+            _SubElement(rpr, ooxml.BOLD)
         if fmt.italic:
-            run.italic = True
+            _SubElement(rpr, ooxml.ITALIC)
         if fmt.small:
-            run.font.size = SMALL
-        ooxml.set_run_language(run, fmt.lang or self.scope)
-        return run
+            _SubElement(rpr, ooxml.SZ).set(ooxml.VAL, SMALL)
+        _SubElement(rpr, ooxml.LANG).set(ooxml.VAL, ooxml.locale(fmt.lang or self.scope))
+        if text:
+            ooxml.add_text(r, text)
+        return r
 
-    # --- the file -------------------------------------------------------------------------
-    def save(self) -> bytes:
-        core = self.doc.core_properties
-        meta = self.meta
-        when = _date(meta.get("dcterms.modified")) or date(2000, 1, 1)
-        created = _date(meta.get("dcterms.created")) or when
-        core.title = meta.get("title", "")
-        core.author = meta.get("author", "")
-        core.last_modified_by = meta.get("author", "")
-        core.subject = meta.get("description", "")
-        core.keywords = meta.get("keywords", "")
-        core.language = self.language
-        core.version = meta.get("version", "")
-        core.content_status = meta.get("status", "")
-        core.identifier = meta.get("identifier", "")
-        core.category = ""
-        core.comments = ""
-        core.revision = 1
-        core.created = datetime(created.year, created.month, created.day)
-        core.modified = datetime(when.year, when.month, when.day)
-        core.last_printed = datetime(when.year, when.month, when.day)
-        out = io.BytesIO()
-        self.doc.save(out)
-        return restamp(out.getvalue(), when)
+
+# A placeholder in the serialized body: a character of a private-use plane and a token of this
+# process, that no workbook text can hold by chance, then the hole's number.
+_HOLE_MARK = "\U000f0000" + hashlib.sha256(str(id(object())).encode()).hexdigest()[:12] + ":"
+_HOLE_END = "\U000f0001"
+_HOLE_PATTERN = re.compile(
+    re.escape(_HOLE_MARK.encode()) + b"([0-9]+)" + re.escape(_HOLE_END.encode())
+)
+
+
+def _keep_with_next(p: etree._Element) -> None:
+    ppr = p[0]
+    if ppr.find(ooxml.KEEP_NEXT) is None:
+        at = 1 if len(ppr) and ppr[0].tag == ooxml.PSTYLE else 0
+        ppr.insert(at, etree.Element(ooxml.KEEP_NEXT))
 
 
 def _collapse(pieces: list[Inline]) -> list[Inline]:
@@ -483,7 +706,7 @@ def _collapse(pieces: list[Inline]) -> list[Inline]:
             out.append(piece)
             at_line_start = piece.tag == "br"
             continue
-        text = re.sub(r"[ \t\r\n\f]+", " ", piece[0])
+        text = _WHITESPACE.sub(" ", piece[0])
         if at_line_start or (out and isinstance(out[-1], tuple) and out[-1][0].endswith(" ")):
             text = text.lstrip(" ")
         if text:
@@ -494,9 +717,10 @@ def _collapse(pieces: list[Inline]) -> list[Inline]:
     return [p for p in out if not (isinstance(p, tuple) and not p[0])]
 
 
-def _toc_entries(
-    ol: HtmlElement | None, level: int
-) -> Iterator[tuple[int, str, HtmlElement]]:
+_WHITESPACE = re.compile(r"[ \t\r\n\f]+")
+
+
+def _toc_entries(ol: HtmlElement | None, level: int) -> Iterator[tuple[int, str, HtmlElement]]:
     if ol is None:
         return
     for li in ol.iterfind("li"):
@@ -531,8 +755,8 @@ def _cells(tr: HtmlElement) -> list[HtmlElement]:
     return [c for c in tr if isinstance(c.tag, str) and c.tag in ("th", "td")]
 
 
-def _children_with_tails(element: HtmlElement) -> list[HtmlElement | str]:
-    out: list[HtmlElement | str] = []
+def _children_with_tails(element: HtmlElement) -> InlineItems:
+    out: InlineItems = []
     for child in element:
         out.extend([child, child.tail or ""])
     return out

@@ -6,21 +6,19 @@ Everything here is generic Word structure; nothing knows about agreements.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import cast
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.numbering import CT_Num
 from docx.oxml.text.font import CT_RPr
-from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt, RGBColor
 from docx.styles.style import ParagraphStyle
-from docx.table import Table, _Row
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
+from lxml import etree
 from lxml.etree import _Element as Element
 
 from ..workbook.model import LANGUAGE_TAGS
@@ -212,11 +210,6 @@ def set_language(document: Document, language: str) -> None:
         lang.set(qn("w:val"), locale)
 
 
-def set_run_language(run: Run, language: str) -> None:
-    """A run's own language (`w:lang`): what Word's spell-checker and screen readers use first."""
-    _set_lang(run._r.get_or_add_rPr(), val=LANGUAGE_TAGS.get(language, language))
-
-
 def _set_lang(rpr: CT_RPr, **attrs: str) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is None:
@@ -297,37 +290,130 @@ def set_page_a4(document: Document) -> None:
         section.header_distance, section.footer_distance = Mm(10), Mm(10)
 
 
-def add_field(paragraph: Paragraph, instruction: str, result: str = "") -> None:
+# Tags and attributes of the body, as lxml spells them (Clark notation).
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+BODY, P, PPR, PSTYLE, KEEP_NEXT, PAGE_BREAK_BEFORE = (
+    f"{{{W}}}{t}" for t in ("body", "p", "pPr", "pStyle", "keepNext", "pageBreakBefore")
+)
+NUM_PR, ILVL, NUM_ID, TABS, TAB = (f"{{{W}}}{t}" for t in ("numPr", "ilvl", "numId", "tabs", "tab"))
+R, RPR, T, BR, BOLD, ITALIC, SZ, LANG = (
+    f"{{{W}}}{t}" for t in ("r", "rPr", "t", "br", "b", "i", "sz", "lang")
+)
+FLD_CHAR, INSTR_TEXT, HYPERLINK, BOOKMARK_START, BOOKMARK_END = (
+    f"{{{W}}}{t}" for t in ("fldChar", "instrText", "hyperlink", "bookmarkStart", "bookmarkEnd")
+)
+TBL, TBL_PR, TBL_STYLE, TBL_W, TBL_LAYOUT, TBL_LOOK, TBL_GRID, GRID_COL = (
+    f"{{{W}}}{t}"
+    for t in ("tbl", "tblPr", "tblStyle", "tblW", "tblLayout", "tblLook", "tblGrid", "gridCol")
+)
+TR, TR_PR, CANT_SPLIT, TBL_HEADER, TC, TC_PR, TC_W = (
+    f"{{{W}}}{t}" for t in ("tr", "trPr", "cantSplit", "tblHeader", "tc", "tcPr", "tcW")
+)
+VAL, ID, NAME, TYPE, WIDTH, POS, LEADER, ANCHOR, HISTORY, FLD_CHAR_TYPE = (
+    f"{{{W}}}{a}"
+    for a in ("val", "id", "name", "type", "w", "pos", "leader", "anchor", "history", "fldCharType")
+)
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_EMU_PER_TWIP = 635
+
+_SubElement = etree.SubElement
+
+
+def twips(emu: int) -> int:
+    """EMU to twentieths of a point, rounded as python-docx rounds them."""
+    return round(emu / _EMU_PER_TWIP)
+
+
+def locale(language: str) -> str:
+    """Word's language tag of a document language (`fi` -> `fi-FI`)."""
+    return LANGUAGE_TAGS.get(language, language)
+
+
+def style_ids(document: Document, names: Iterable[str]) -> dict[str, str | None]:
+    """The style id of each style name, resolved once per document: what a paragraph's
+    `w:pStyle` (a table's `w:tblStyle`) holds. None for the default style of its type, which
+    a paragraph names by naming none, as python-docx writes it."""
+    defaults: dict[object, str | None] = {}
+    ids: dict[str, str | None] = {}
+    for name in names:
+        found = style(document, name)
+        if found.type not in defaults:
+            default = document.styles.default(found.type)
+            defaults[found.type] = default.style_id if default is not None else None
+        ids[name] = None if found.style_id == defaults[found.type] else found.style_id
+    return ids
+
+
+def add_text(r: etree._Element, text: str) -> None:
+    """A run's text as python-docx writes it: a tab is `w:tab`, a line end `w:br`."""
+    if "\t" not in text and "\n" not in text and "\r" not in text:
+        _add_t(r, text)
+        return
+    buffer: list[str] = []
+    for char in text:
+        if char in "\t\r\n":
+            if buffer:
+                _add_t(r, "".join(buffer))
+                buffer.clear()
+            _SubElement(r, TAB if char == "\t" else BR)
+        else:
+            buffer.append(char)
+    if buffer:
+        _add_t(r, "".join(buffer))
+
+
+def _add_t(r: etree._Element, text: str) -> None:
+    t = _SubElement(r, T)
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(XML_SPACE, "preserve")
+
+
+def make_bold(r: etree._Element) -> None:
+    """`w:b` in the run's properties, in schema order (after `w:rStyle` and `w:rFonts`)."""
+    rpr = r.find(RPR)
+    if rpr is None:
+        rpr = etree.Element(RPR)
+        r.insert(0, rpr)
+    if rpr.find(BOLD) is not None:
+        return
+    at = 0
+    while at < len(rpr) and rpr[at].tag in (f"{{{W}}}rStyle", f"{{{W}}}rFonts"):
+        at += 1
+    rpr.insert(at, etree.Element(BOLD))
+
+
+def right_tab_with_dots(ppr: etree._Element, position: str) -> None:
+    """A right-aligned tab stop with a dotted leader (a contents line's page number)."""
+    tab = _SubElement(_SubElement(ppr, TABS), TAB)
+    tab.set(POS, position)
+    tab.set(VAL, "right")
+    tab.set(LEADER, "dot")
+
+
+def add_field(paragraph: etree._Element, instruction: str, result: str = "") -> None:
     """A complete field (`PAGE`, `NUMPAGES`, `PAGEREF x \\h`) with its current result."""
     begin_field(paragraph, instruction)
     if result:
-        paragraph.add_run(result)
+        _add_t(_SubElement(paragraph, R), result)
     end_field(paragraph)
 
 
-def begin_field(paragraph: Paragraph | Element, instruction: str) -> None:
-    parent = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
-    parent.append(_field_char("begin"))
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
+def begin_field(parent: etree._Element, instruction: str) -> None:
+    """The start of a field, in a paragraph or a hyperlink: its instruction, then its result."""
+    _field_char(parent, "begin")
+    text = _SubElement(_SubElement(parent, R), INSTR_TEXT)
+    text.set(XML_SPACE, "preserve")
     text.text = f" {instruction} "
-    run.append(text)
-    parent.append(run)
-    parent.append(_field_char("separate"))
+    _field_char(parent, "separate")
 
 
-def end_field(paragraph: Paragraph | Element) -> None:
-    parent = paragraph._p if isinstance(paragraph, Paragraph) else paragraph
-    parent.append(_field_char("end"))
+def end_field(parent: etree._Element) -> None:
+    _field_char(parent, "end")
 
 
-def _field_char(kind: str) -> Element:
-    run = OxmlElement("w:r")
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), kind)
-    run.append(char)
-    return run
+def _field_char(parent: etree._Element, kind: str) -> None:
+    _SubElement(_SubElement(parent, R), FLD_CHAR).set(FLD_CHAR_TYPE, kind)
 
 
 def bookmark_name(anchor: str) -> str:
@@ -336,55 +422,34 @@ def bookmark_name(anchor: str) -> str:
     return ("_" + cleaned)[:40]
 
 
-class Bookmarks:
-    """Numbers bookmarks in document order, so the same document gets the same ids."""
-
-    def __init__(self) -> None:
-        self.next_id = 0
-
-    def wrap(self, paragraph: Paragraph, anchor: str) -> None:
-        start = OxmlElement("w:bookmarkStart")
-        start.set(qn("w:id"), str(self.next_id))
-        start.set(qn("w:name"), bookmark_name(anchor))
-        end = OxmlElement("w:bookmarkEnd")
-        end.set(qn("w:id"), str(self.next_id))
-        self.next_id += 1
-        p = paragraph._p
-        ppr = p.pPr
-        p.insert(p.index(ppr) + 1 if ppr is not None else 0, start)
-        p.append(end)
-
-
-def hyperlink(paragraph: Paragraph, anchor: str) -> Element:
+def hyperlink(paragraph: etree._Element, anchor: str) -> etree._Element:
     """An internal link to a bookmark; runs are appended to the returned element."""
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("w:anchor"), bookmark_name(anchor))
-    link.set(qn("w:history"), "1")
-    paragraph._p.append(link)
+    link = _SubElement(paragraph, HYPERLINK)
+    link.set(ANCHOR, bookmark_name(anchor))
+    link.set(HISTORY, "1")
     return link
 
 
-def run_in(parent: Element, paragraph: Paragraph, text: str) -> Run:
-    """A run appended to `parent` (a hyperlink, say) rather than to the paragraph itself."""
-    r = cast(CT_R, OxmlElement("w:r"))  # python-docx makes every w:r a CT_R
-    parent.append(r)
-    run = Run(r, paragraph)
-    run.text = text
-    return run
-
-
-def restart_numbering(document: Document, list_style: ParagraphStyle) -> str | None:
-    """A fresh numbering instance of a numbered list style, starting at 1; its w:numId."""
+def numbering_source(document: Document, list_style: ParagraphStyle) -> CT_Num | None:
+    """The `w:num` a numbered list style refers to, if it has one."""
     ppr = list_style.element.pPr
     num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
     num_id = num_pr.find(qn("w:numId")) if num_pr is not None else None
     if num_id is None:
         return None
     numbering = document.part.numbering_part.element
-    source = next((n for n in numbering.num_lst if str(n.numId) == num_id.get(qn("w:val"))), None)
+    wanted = num_id.get(qn("w:val"))
+    return next((n for n in numbering.num_lst if str(n.numId) == wanted), None)
+
+
+def restart_numbering(document: Document, list_style: ParagraphStyle) -> str | None:
+    """A fresh numbering instance of a numbered list style, starting at 1; its w:numId."""
+    source = numbering_source(document, list_style)
     if source is None:
         return None
-    fresh = numbering.add_num(source.abstractNumId.val)
+    numbering = document.part.numbering_part.element
+    # python-docx declares w:abstractNumId as a descriptor mypy does not see through.
+    fresh = numbering.add_num(source.abstractNumId.val)  # type: ignore[attr-defined]
     override = OxmlElement("w:lvlOverride")
     override.set(qn("w:ilvl"), "0")
     start = OxmlElement("w:startOverride")
@@ -394,45 +459,51 @@ def restart_numbering(document: Document, list_style: ParagraphStyle) -> str | N
     return str(fresh.numId)
 
 
-def use_numbering(paragraph: Paragraph, num_id: str) -> None:
-    # python-docx generates get_or_add_numPr at run time (ZeroOrOne) but does not declare it.
-    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]
-    num_pr.get_or_add_ilvl().val = 0
-    num_pr.get_or_add_numId().val = int(num_id)
-
-
-def row_properties(row: _Row, *, header: bool) -> None:
-    """Rows never split across pages; header rows repeat on every page (in schema order)."""
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
-
-
-def table_look(table: Table, *, first_row: bool) -> None:
-    look = table._tbl.tblPr.find(qn("w:tblLook"))
-    if look is None:
-        look = OxmlElement("w:tblLook")
-        table._tbl.tblPr.append(look)
+def table_properties(
+    tbl: etree._Element, style_id: str | None, *, first_row: bool, columns: list[str]
+) -> None:
+    """A table's style, full text width (in 50ths of a percent) with fixed column widths
+    (twips), header-row look, and its grid: `w:tblPr` and `w:tblGrid` as python-docx makes them."""
+    pr = _SubElement(tbl, TBL_PR)
+    if style_id is not None:
+        _SubElement(pr, TBL_STYLE).set(VAL, style_id)
+    width = _SubElement(pr, TBL_W)
+    width.set(TYPE, "pct")
+    width.set(WIDTH, "5000")
+    _SubElement(pr, TBL_LAYOUT).set(TYPE, "fixed")
+    look = _SubElement(pr, TBL_LOOK)
     for key, value in (
-        ("firstRow", first_row),
-        ("lastRow", False),
         ("firstColumn", False),
+        ("firstRow", first_row),
         ("lastColumn", False),
+        ("lastRow", False),
         ("noHBand", True),
         ("noVBand", True),
     ):
-        look.set(qn(f"w:{key}"), "1" if value else "0")
-    look.set(qn("w:val"), "04A0" if first_row else "0400")
+        look.set(f"{{{W}}}{key}", "1" if value else "0")
+    look.set(VAL, "04A0" if first_row else "0400")
+    grid = _SubElement(tbl, TBL_GRID)
+    for column in columns:
+        _SubElement(grid, GRID_COL).set(WIDTH, column)
 
 
-def table_width_full(table: Table) -> None:
-    """The table spans the text width (in 50ths of a percent), with fixed column widths."""
-    width = table._tbl.tblPr.find(qn("w:tblW"))
-    if width is not None:
-        width.set(qn("w:w"), "5000")
-        width.set(qn("w:type"), "pct")
-    table.autofit = False
+def table_row(tbl: etree._Element, *, header: bool) -> etree._Element:
+    """A row that never splits across pages; a header row repeats on every page."""
+    tr = _SubElement(tbl, TR)
+    pr = _SubElement(tr, TR_PR)
+    _SubElement(pr, CANT_SPLIT)
+    if header:
+        _SubElement(pr, TBL_HEADER)
+    return tr
+
+
+def table_cell(tr: etree._Element, width: str) -> tuple[etree._Element, etree._Element]:
+    """A cell of `width` twips and its first, empty paragraph."""
+    tc = _SubElement(tr, TC)
+    tc_width = _SubElement(_SubElement(tc, TC_PR), TC_W)
+    tc_width.set(TYPE, "dxa")
+    tc_width.set(WIDTH, width)
+    return tc, _SubElement(tc, P)
 
 
 def _child(parent: Element, tag: str) -> Element:
