@@ -83,7 +83,9 @@ Pieces: TypeAlias = list[Inline]
 InlineItems: TypeAlias = list[HtmlElement | str]
 
 
-def render_docx(html: str | Sequence[str], *, reference_docx: Path | None = None) -> DocxOutput:
+def render_docx(
+    html: str | Sequence[str], *, reference_docx: Path | bytes | None = None
+) -> DocxOutput:
     """Write the document HTML as a DOCX; styles and page setup from `reference_docx` if given.
 
     `html` is one HTML document or several parts of one (each a whole HTML document: the first
@@ -117,14 +119,14 @@ class _Setup:
     text_width: int  # EMU
 
 
-def _new_document(reference: Path | None, warnings: list[str] | None) -> Document:
+def _new_document(reference: bytes | None, warnings: list[str] | None) -> Document:
     if reference is None:
         document = docx.Document()
         ooxml.ensure_styles(document, warn=None)
         ooxml.default_look(document)
         ooxml.set_page_a4(document)
     else:
-        document = docx.Document(str(reference))
+        document = docx.Document(io.BytesIO(reference))
         _clear_body(document)
         ooxml.ensure_styles(document, warn=None if warnings is None else warnings.append)
     return document
@@ -133,12 +135,15 @@ def _new_document(reference: Path | None, warnings: list[str] | None) -> Documen
 class _Package:
     """One DOCX file: python-docx's package with its styles and parts; the body is composed."""
 
-    def __init__(self, reference: Path | None, language: str) -> None:
+    def __init__(self, reference: Path | bytes | None, language: str) -> None:
         self.warnings: list[str] = []
         self.language = language
+        # A build passes the reference checked and cleaned (render/reference.py).
+        if isinstance(reference, Path):
+            reference = reference.read_bytes()
         self.doc = _new_document(reference, self.warnings)
         ooxml.set_language(self.doc, language)
-        reference_key = hashlib.sha256(reference.read_bytes()).hexdigest() if reference else ""
+        reference_key = hashlib.sha256(reference).hexdigest() if reference is not None else ""
         self.setup = _setup_of(self.doc, (reference_key, language))
 
     def write(self, fragments: list[_Fragment], meta: dict[str, str]) -> DocxOutput:
