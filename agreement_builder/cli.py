@@ -566,11 +566,44 @@ def users_add(
     """
     from .web.server import add_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    click.echo(add_user(name, role, party, language, password, data))
+    click.echo(add_user(name, role, party, language, _password(password_stdin), data))
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@users.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@_DATA_OPTION
+def users_password(name: str, password_stdin: bool, data: Path | None) -> None:
+    """Set an account's password (also lifts a lockout after failed sign-ins).
+
+    \b
+    Example:
+      agreement-builder users password ranuan-sihteeri
+    """
+    from .web.server import set_password
+
+    click.echo(set_password(name, _password(password_stdin), data))
+
+
+@users.command("remove")
+@click.argument("name")
+@_DATA_OPTION
+def users_remove(name: str, data: Path | None) -> None:
+    """Close an account: it can no longer sign in; the decisions it recorded stay.
+
+    \b
+    Example:
+      agreement-builder users remove ranuan-sihteeri
+    """
+    from .web.server import remove_user
+
+    click.echo(remove_user(name, data))
 
 
 @users.command("list")

@@ -145,9 +145,6 @@ def add_user(
 ) -> str:
     setup(data)
     migrate()
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     from .models import User
 
     if role == User.SECRETARY and not party:
@@ -155,13 +152,50 @@ def add_user(
     if User.objects.filter(username=name).exists():
         raise AccountError(f"there is already an account '{name}'")
     user = User(username=name, role=role, party=party or "", language=language)
+    _check_password(user, password)
+    user.set_password(password)
+    user.save()
+    return f"{name}: {role} account created" + (f" for party {party}" if party else "")
+
+
+def _check_password(user, password: str) -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
     try:
         validate_password(password, user)
     except ValidationError as error:
         raise AccountError("password: " + " ".join(error.messages)) from None
+
+
+def set_password(name: str, password: str, data: Path | None) -> str:
+    """A new password (which also lifts a sign-in lockout of the account)."""
+    setup(data)
+    migrate()
+    from axes.utils import reset
+
+    from .models import User
+
+    user = User.objects.filter(username=name).first()
+    if user is None:
+        raise AccountError(f"there is no account '{name}'")
+    _check_password(user, password)
     user.set_password(password)
+    user.is_active = True
     user.save()
-    return f"{name}: {role} account created" + (f" for party {party}" if party else "")
+    reset(username=name)
+    return f"{name}: password changed"
+
+
+def remove_user(name: str, data: Path | None) -> str:
+    """Close an account: it can no longer sign in; what it recorded stays, with its name."""
+    setup(data)
+    migrate()
+    from .models import User
+
+    if not User.objects.filter(username=name).update(is_active=False):
+        raise AccountError(f"there is no account '{name}'")
+    return f"{name}: account closed"
 
 
 def list_users(data: Path | None) -> list[str]:
@@ -171,5 +205,6 @@ def list_users(data: Path | None) -> list[str]:
 
     return [
         f"{user.username}\t{user.role}\t{user.party or '-'}\t{user.language}"
+        + ("" if user.is_active else "\tclosed")
         for user in User.objects.order_by("username")
     ]

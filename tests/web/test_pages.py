@@ -351,3 +351,28 @@ def test_a_spreadsheet_upload_shows_each_problem_at_its_sheet_and_cell(
     assert "<code>Kuntakoodi</code>" in page
     assert '<h2 id="group-1">Osapuolet</h2>' in page
     assert "/xlsx/" not in page  # already a spreadsheet
+
+
+def test_a_new_password_lifts_a_lockout_and_a_closed_account_cannot_sign_in(client, preparer):
+    from agreement_builder.errors import AccountError
+    from agreement_builder.web.server import remove_user, set_password
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/signin/", {"username": preparer.username, "password": "väärä"})
+    assert (
+        client.post("/signin/", {"username": preparer.username, "password": PASSWORD}).status_code
+        == 429
+    )
+    assert set_password(preparer.username, "uusi-salasana-1234", None).endswith("password changed")
+    signed = client.post(
+        "/signin/", {"username": preparer.username, "password": "uusi-salasana-1234"}
+    )
+    assert signed.status_code == 302
+    client.logout()
+    assert remove_user(preparer.username, None).endswith("account closed")
+    closed = client.post(
+        "/signin/", {"username": preparer.username, "password": "uusi-salasana-1234"}
+    )
+    assert closed.status_code == 200  # the form again, with its error
+    with pytest.raises(AccountError, match="no account 'nobody'"):
+        set_password("nobody", "uusi-salasana-1234", None)
