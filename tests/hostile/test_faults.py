@@ -178,7 +178,6 @@ def test_every_writing_command_on_a_read_only_folder(
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: int
 ) -> None:
-    import agreement_builder.fileio as fileio
 
     target = tmp_path / "manifest.json"
     target.write_bytes(b"old")
@@ -186,7 +185,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
     def failing(fd: int, data: bytes) -> int:
         raise OSError(error, __import__("os").strerror(error))
 
-    monkeypatch.setattr(fileio.os, "write", failing)
+    monkeypatch.setattr("agreement_builder.fileio.os.write", failing)
     with pytest.raises(OutputError) as raised:
         write_atomic(target, b"new" * 1000)
     assert str(raised.value) == f"cannot write {target}: {__import__('os').strerror(error)}"
@@ -197,12 +196,11 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
 def test_a_failed_rename_leaves_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agreement_builder.fileio as fileio
 
     def failing(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
-    monkeypatch.setattr(fileio.os, "replace", failing)
+    monkeypatch.setattr("agreement_builder.fileio.os.replace", failing)
     with pytest.raises(OutputError, match="Invalid cross-device link"):
         write_atomic(tmp_path / "a.pdf", io.BytesIO(b"x").getvalue())
     assert list(tmp_path.iterdir()) == []
