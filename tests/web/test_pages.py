@@ -144,6 +144,18 @@ def test_workbook_text_is_escaped(client, preparer, minimal_yaml):
     assert "<b>Ranua</b>" not in tracker and "&lt;b&gt;Ranua&lt;/b&gt;" in tracker
 
 
+def test_a_problem_quoting_hostile_text_shows_it_as_text(client, preparer, minimal_yaml):
+    client.force_login(preparer)
+    hostile = minimal_yaml.replace(
+        b"format: agreement-workbook/1",
+        b"format: agreement-workbook/1\n'<img src=x onerror=alert(1)>': 1",
+    )
+    upload_file(client, hostile)
+    page = client.get(f"/uploads/{Upload.objects.get().pk}/").content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
 def test_build_result_documents_by_party_zip_and_downloads(client, preparer, built_version):
     client.force_login(preparer)
     page = client.get(f"/versions/{built_version.pk}/").content.decode()
