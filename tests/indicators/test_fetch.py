@@ -160,3 +160,25 @@ def test_a_broken_lock_file_is_a_clear_error(tmp_path: Path):
     with pytest.raises(LockFileError, match="indicators fetch"):
         read_lock(path)
     assert read_lock(tmp_path / "none.indicators.lock.json") is None
+
+
+def test_an_api_that_is_no_http_url(workbook: Path):
+    with pytest.raises(IndicatorFetchError, match="is not an http"):
+        fetch_indicators(workbook, "ftp://example.org/rest/1.1")
+    assert not lock_path(workbook).exists()
+
+
+def test_a_lock_file_without_an_indicator_is_named_by_the_report(
+    workbook: Path, api: FakeSotkanet, tmp_path: Path
+):
+    from agreement_builder.pipeline.run import build_follow_up
+
+    fetch(workbook, api)
+    text = workbook.read_text(encoding="utf-8").replace("{id: 186}", "{id: 185}")
+    workbook.write_text(text, encoding="utf-8")  # a number the lock file has no values of
+    report = build_follow_up(workbook, 2027, tmp_path / "out", formats=("docx",))
+    assert report.ok
+    assert report.notes == [
+        "no Sotkanet values of M2-I1 (Sotkanet 185) in the lock file: run "
+        "`agreement-builder indicators fetch` with the workbook first"
+    ]
