@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -148,6 +149,7 @@ def diff(
       agreement-builder diff output/lapin-yhteistyosopimus/0.3 workbooks/lappi.yaml
       agreement-builder diff lappi-0.3.yaml lappi-0.4.yaml -o muutokset
     """
+    _stop_cleanly_on_sigterm()
     from .commands.diff import diff as diff_versions
 
     click.get_current_context().meta["error_exit"] = 2
@@ -159,7 +161,17 @@ def diff(
 
 
 def _say(line: str, error: bool = False) -> None:
-    click.echo(line, err=error)
+    click.echo("\n".join(printable(part) for part in line.split("\n")), err=error)
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """SIGTERM stops a command that writes as Ctrl-C would, unwinding: the file being written
+    is removed, not left as a temporary file (exit status 143, as a killed process has)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
@@ -259,6 +271,7 @@ def build(
       agreement-builder build workbooks/lappi.yaml --previous output/lapin-yhteistyosopimus/0.2
       agreement-builder build workbooks/lappi.yaml --templates omat-pohjat
     """
+    _stop_cleanly_on_sigterm()
     # Imported here so that `validate` does not pay for loading the renderers.
     from .pipeline.run import build as build_documents
 
@@ -360,6 +373,7 @@ def export_xlsx(workbook: Path, output: Path) -> None:
     Example:
       agreement-builder export-xlsx workbooks/lappi.yaml -o lappi.xlsx
     """
+    _stop_cleanly_on_sigterm()
     from .commands.spreadsheet import export_xlsx as export
 
     todo = export(workbook, output)
@@ -387,6 +401,7 @@ def import_xlsx(spreadsheet: Path, output: Path) -> None:
     Example:
       agreement-builder import-xlsx lappi.xlsx -o workbooks/lappi.yaml
     """
+    _stop_cleanly_on_sigterm()
     from .commands.spreadsheet import import_xlsx as import_
 
     todo = import_(spreadsheet, output)
@@ -418,6 +433,7 @@ def new(area: str | None, output: Path | None, force: bool, list_areas: bool) ->
       agreement-builder new --area lappi -o workbooks/lappi-2027.yaml
       agreement-builder new --area "Pohjanmaan hyvinvointialue"
     """
+    _stop_cleanly_on_sigterm()
     from .commands.new import area_lines, new_workbook
 
     if list_areas:
@@ -475,6 +491,7 @@ def indicators_fetch(workbook: Path, api: str, timeout: float) -> None:
     Example:
       agreement-builder indicators fetch workbooks/lappi.yaml
     """
+    _stop_cleanly_on_sigterm()
     from .commands.indicators import fetch_indicators
 
     report = fetch_indicators(workbook, api, timeout)
@@ -652,6 +669,7 @@ def report(
       agreement-builder indicators fetch workbooks/lappi.yaml
       agreement-builder report workbooks/lappi.yaml --year 2027 -o output
     """
+    _stop_cleanly_on_sigterm()
     from .pipeline.run import build_follow_up
 
     progress, close = _progress_bar()

@@ -16,7 +16,6 @@ theme.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -236,10 +235,13 @@ def export_templates(folder: Path, *, force: bool = False) -> list[Path]:
             f"{folder} already has {shown}: nothing was copied (use --force to overwrite them, "
             "or export into an empty folder)"
         )
+    from .fileio import Folder
+
     written = []
     for name, source in shipped.items():
-        target = targets[name]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        written.append(target)
+        # Each file written inside `folder`, its subfolders opened without following links, so
+        # a link planted there sends nothing elsewhere; a full disk is one OutputError.
+        *subfolders, file_name = PurePosixPath(name).parts
+        with Folder.open(folder, *subfolders) as target_folder:
+            written.append(target_folder.write(file_name, Path(source).read_bytes()))
     return written

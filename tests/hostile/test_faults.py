@@ -150,7 +150,9 @@ def test_force_build_on_a_read_only_folder_changes_nothing(mount: Callable[[str]
     assert snapshot(out) == before
 
 
-@pytest.mark.parametrize("command", ["new", "export-xlsx", "import-xlsx", "diff", "build"])
+@pytest.mark.parametrize(
+    "command", ["new", "export-xlsx", "import-xlsx", "diff", "build", "templates"]
+)
 def test_every_writing_command_on_a_read_only_folder(
     tmp_path: Path, mount: Callable[[str], Path], command: str
 ) -> None:
@@ -163,6 +165,7 @@ def test_every_writing_command_on_a_read_only_folder(
         "import-xlsx": ["import-xlsx", str(MINIMAL), "-o", str(out / "x.yaml")],
         "diff": ["diff", str(MINIMAL), str(new), "-o", str(out)],
         "build": ["build", str(MINIMAL), "-o", str(out), "--jobs", "1"],
+        "templates": ["templates", "export", str(out)],
     }[command]
     code, _, err = run(*args)
     assert code == (2 if command == "diff" else 1)

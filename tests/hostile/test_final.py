@@ -150,6 +150,10 @@ def test_a_killed_force_rebuild_never_shows_a_wrong_manifest_and_a_rerun_complet
     process = _start(changed, out, "--force")
     _kill_while_watching(process, version, sig, after)
     assert _consistent(version) is not False
+    if sig == signal.SIGTERM:  # stopped cleanly: no traceback, no temporary file left
+        assert process.returncode == 128 + signal.SIGTERM
+        assert process.stderr is not None and b"Traceback" not in process.stderr.read()
+        assert not [p for p in version.iterdir() if p.name.endswith(".tmp")]
     code, _, err = _build(changed, out)
     assert code == 0, err
     assert _consistent(version) is True

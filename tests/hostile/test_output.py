@@ -134,3 +134,16 @@ def test_temporary_files_never_leave_the_folder(tmp_path: Path) -> None:
             with pytest.raises(OutputError, match="one plain path segment"):
                 folder.write(name, b"x")
     assert sorted(os.listdir(tmp_path)) == []
+
+
+def test_templates_export_never_follows_a_planted_link(tmp_path: Path, outside: Path) -> None:
+    folder = tmp_path / "pohjat"
+    folder.mkdir()
+    (folder / "messages").symlink_to(outside)
+    code, _, err = run("templates", "export", str(folder))
+    assert code == 1
+    assert err == (
+        f"error: {folder / 'messages'} is a symbolic link: an output folder is never followed "
+        "elsewhere; remove the link\n"
+    )
+    assert snapshot(outside) == {"precious.txt": b"do not touch\n"}
