@@ -204,12 +204,20 @@ def _translate(error: Any, data: Any, source: Source) -> Problem:
             + (f" (valid keys: {', '.join(valid)})" if valid else ""),
             key=True,
         )
-    if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
-        shown = written if written is not None else str(value)
+    if kind == "string_type" and isinstance(value, int | float | dt.date) and written is not None:
+        # An identifier YAML 1.1 took for something else (047, 0x7E3, yes, 2026-01-01).
+        what = (
+            "true/false"
+            if isinstance(value, bool)
+            else "a date"
+            if isinstance(value, dt.date)
+            else "a number"
+        )
+        key = loc[-1] if isinstance(loc[-1], str) else "-"
         return source.problem(
             loc,
-            f"{where}: must be text, and YAML reads {shown} as a number: "
-            f'put it in quotes: {loc[-1]}: "{shown}"',
+            f"{where}: must be text, and YAML reads {written} as {what}: "
+            f'put it in quotes: {key}: "{written}"',
         )
     if kind in ("string_type", "str_type"):
         return source.problem(loc, f"{where}: must be text, not {_kind(value)}")

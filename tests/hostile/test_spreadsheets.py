@@ -279,3 +279,21 @@ def test_any_text_survives_yaml_to_xlsx_to_yaml(texts: list[str]) -> None:
         path = Path(folder) / "any.xlsx"
         path.write_bytes(xlsx_of(with_measure_texts(texts)))
         assert measure_texts(path) == texts
+
+
+@pytest.mark.parametrize("version", ["../../x", "/etc", "..", "a/b"])
+def test_a_version_cell_that_is_a_path_is_an_error_at_its_cell(
+    tmp_path: Path, version: str
+) -> None:
+    raw = xlsx_of(minimal_data())
+    book = open_book(io.BytesIO(raw))
+    sheet = book["Sopimus"]
+    (row,) = [r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "Versio"]
+    sheet.cell(row, 2).value = version
+    path = tmp_path / "version.xlsx"
+    book.save(path)
+    found = problems(path)
+    assert any(
+        p.startswith(f"{path}:Sopimus!B{row}: Versio: '{version}' is not valid") for p in found
+    )
+    assert not (tmp_path / "out").exists()

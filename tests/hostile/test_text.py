@@ -173,3 +173,20 @@ def test_opcodes_take_tuple_keys_with_their_own_glue() -> None:
 
 def test_word_diff_still_glues_spaces_between_changes() -> None:
     assert word_diff("a b", "x y") == [("-", "a b"), ("+", "x y")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("  - id: ranua", "  - id: yes", "YAML reads yes as true/false: put it in quotes"),
+        ("  - id: hyte", "  - id: 2026-01-01", "YAML reads 2026-01-01 as a date: put it in quotes"),
+        ("    theme: hyte", "    theme: off", "YAML reads off as true/false: put it in quotes"),
+    ],
+)
+def test_an_identifier_yaml_reads_otherwise_asks_for_quotes(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    path = write(tmp_path, edited({old: new}))
+    with pytest.raises(WorkbookError) as error:
+        load_workbook(path)
+    assert message in str(error.value)
