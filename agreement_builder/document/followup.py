@@ -96,6 +96,18 @@ class IndicatorReportView:
 
 
 @dataclass(frozen=True)
+class IndicatorChangeView:
+    """The area's latest value of an indicator against its value the year before it."""
+
+    indicator: IndicatorView
+    previous_year: int
+    previous: str
+    latest_year: int
+    latest: str
+    change: str  # signed: +0,4 / −0,4 / ±0
+
+
+@dataclass(frozen=True)
 class FollowUpView:
     year: int
     previous_year: int | None  # the year before, when it was followed up
@@ -105,6 +117,7 @@ class FollowUpView:
     changes: tuple[MeasureStatusView, ...]
     indicators: tuple[IndicatorReportView, ...]
     retrieved: str  # when the Sotkanet data was fetched, formatted; "" without a lock file
+    indicator_changes: tuple[IndicatorChangeView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -365,6 +378,28 @@ def follow_up_view(
         changes=tuple(m for m in measures if m.changed),
         indicators=indicators,
         retrieved=retrieved,
+        indicator_changes=tuple(
+            change for view in indicators if (change := _change(view, doc)) is not None
+        ),
+    )
+
+
+def _change(view: IndicatorReportView, doc: DocumentContext) -> IndicatorChangeView | None:
+    """The area's two latest values of an indicator, and how much it moved."""
+    area = next((s for s in view.series if s.key == AREA), None)
+    if area is None or len(area.values) < 2:
+        return None
+    before, latest = sorted(area.values)[-2:]
+    difference = round(area.values[latest] - area.values[before], view.decimals)
+    number = doc.t.number(abs(difference), view.decimals)
+    sign = "+" if difference > 0 else "\u2212" if difference < 0 else "±"
+    return IndicatorChangeView(
+        indicator=view.indicator,
+        previous_year=before,
+        previous=doc.t.number(area.values[before], view.decimals),
+        latest_year=latest,
+        latest=doc.t.number(area.values[latest], view.decimals),
+        change=f"{sign}{number}",
     )
 
 

@@ -97,6 +97,13 @@ def test_the_report_says_how_every_measure_stands(built: Built):
     changes = text[text.index("Muutokset edellisestä vuodesta") :]
     assert re.search(r"M1\.1.*Ei aloitettu.*Käynnissä", changes, re.S)
     assert re.search(r"M2\.1.*Käynnissä.*Luovuttu", changes, re.S)
+    # and the area's indicators: the latest value against the one before it
+    assert re.search(
+        r"Mittarien viimeisimmät arvot: Testialueen hyvinvointialue .* M1-I1 Työttömät, % "
+        r"työvoimasta 6,4 \(2024\) 6,8 \(2025\) \+0,4",
+        changes,
+    )
+    assert re.search(r"M2-I1 .* 1.088 \(2023\) 1.071 \(2024\) \u221217", changes)
     swedish = built.text("report", "sv")
     assert "Uppföljningsrapport 2027" in swedish and "Slopad" in swedish
 
