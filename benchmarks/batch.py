@@ -42,22 +42,23 @@ def tagging_cost(workbook: Path) -> tuple[float, float]:
     from weasyprint import HTML
 
     from agreement_builder.document.context import build_context
-    from agreement_builder.pipeline.run import DEFAULT_TEMPLATES
     from agreement_builder.render.html import render_html
     from agreement_builder.render.pdf import PDF_VARIANT, ConfinedFetcher
+    from agreement_builder.theme import Templates
     from agreement_builder.workbook.validate import load_workbook
 
     loaded = load_workbook(workbook)
     language = loaded.agreement.languages[0]
-    context = build_context(loaded, language, DEFAULT_TEMPLATES / "messages")
-    html = render_html(DEFAULT_TEMPLATES, "agreement.html.j2", context)
-    base = DEFAULT_TEMPLATES.as_uri() + "/"
+    templates = Templates.shipped()
+    context = build_context(loaded, language, templates)
+    html = render_html(templates, "agreement.html.j2", context)
+    base = templates.base.as_uri() + "/"
     timings = []
     for variant in (PDF_VARIANT, None):
         best = float("inf")
         for _ in range(3):
             started = time.perf_counter()
-            fetcher = ConfinedFetcher(DEFAULT_TEMPLATES)
+            fetcher = ConfinedFetcher(templates)
             document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
                 pdf_variant=variant
             )
