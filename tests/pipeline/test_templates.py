@@ -73,7 +73,25 @@ def test_a_folder_with_one_file_changed_builds_and_the_change_shows(
     assert fonts and all(name.split("+")[-1].startswith("Agreement-Sans") for name in fonts)
 
 
-def test_the_effective_files_are_the_users_first_then_the_shipped() -> None:
+def test_the_effective_files_are_the_users_first_then_the_shipped(tmp_path: Path) -> None:
+    folder = tmp_path / "omat"
+    (folder / "messages").mkdir(parents=True)
+    (folder / "print.css").write_text("p { color: red }", encoding="utf-8")
+    own = Templates.of(folder)
+    assert own.dirs == (folder.resolve(), TEMPLATES.resolve())
+    assert own.find("print.css") == folder.resolve() / "print.css"
+    assert own.find("fonts/LiberationSans-Regular.ttf").is_relative_to(TEMPLATES.resolve())
+    assert own.locate(folder / "fonts" / "LiberationSans-Bold.ttf") == (
+        TEMPLATES.resolve() / "fonts" / "LiberationSans-Bold.ttf"
+    )
+    assert own.locate(tmp_path / "elsewhere.css") is None
+    # What the documents depend on: the effective files, each one of them.
+    assert own.fingerprint() != Templates.shipped().fingerprint()
+    before = own.fingerprint()
+    (folder / "messages" / "fi.yaml").write_text("contents: Sisältö\n", encoding="utf-8")
+    assert own.fingerprint() != before
+    assert own.messages("fi")["contents"] == "Sisältö"
+    assert own.messages("fi")["version_label"] == "versio {version}"  # merged: the shipped one
     shipped = Templates.shipped()
     assert shipped.find("print.css") == TEMPLATES.resolve() / "print.css"
     with pytest.raises(TemplateError, match=r"no template file nothing\.css"):
