@@ -9,7 +9,7 @@ build state at once, so an interrupted build leaves complete files and a rerun f
 
 Every file is written through the version's open folder (fileio.Folder): the agreement and version
 folders are opened without following links, so a link planted in the output sends nothing
-elsewhere. manifest.json and index.html are removed before the first document is replaced and
+elsewhere. manifest.json is removed before the first document is replaced or removed, and
 written again once the build is done: whenever a manifest is there, its files have the bytes it
 names. A final version is recognised from what its folder holds (the build state, the manifest or
 the workbook it was built from, `workbook.yaml`): its documents are never replaced, a rerun of the
@@ -536,8 +536,6 @@ def render_documents(
     state.status, state.inputs = status, None
     if not plan.tasks:
         return
-    if not final:
-        _withdraw_listings(folder)
     state.write(folder)  # a final version is known as final from here on
     with _workers(jobs) as pool:
         for result in run(plan.tasks, plan.ready, pool=pool, progress=progress):
@@ -545,13 +543,12 @@ def render_documents(
             state.write(folder)
 
 
-def _withdraw_listings(folder: Folder) -> None:
-    """Remove manifest.json and index.html before documents change: a reader never sees a
-    manifest that names bytes its files no longer have (write_listings writes them again)."""
-    from .index import INDEX
-
-    folder.remove(MANIFEST)
-    folder.remove(INDEX)
+def _withdraw_manifest(folder: Folder, name: str) -> None:
+    """Remove manifest.json before the file `name` it may list is replaced or removed: a reader
+    never sees a manifest that names bytes its files no longer have (write_listings writes it
+    again when the build ends). A new file changes nothing the manifest says."""
+    if folder.exists(name):
+        folder.remove(MANIFEST)
 
 
 def _write_result(
@@ -573,10 +570,12 @@ def _write_result(
                 )
             )
             continue
-        if folder.write_if_changed(name, output.data):
-            report.written.append(name)
+        if folder.size(name) == len(output.data) and folder.read(name) == output.data:
+            report.rerendered.append(name)  # the same bytes: the file and its time stay
         else:
-            report.rerendered.append(name)
+            _withdraw_manifest(folder, name)
+            folder.write(name, output.data)
+            report.written.append(name)
         state.documents[name] = Document(
             path=name,
             kind=target.kind,
@@ -629,8 +628,8 @@ def write_listings(
     if not job.only and report.ok:
         stale = [name for name in plan.recorded if name not in state.documents]
         if stale and not final:
-            _withdraw_listings(folder)
             for name in stale:
+                _withdraw_manifest(folder, name)
                 folder.remove(name)
         state.inputs = job.inputs
     documents = list(state.documents.values())
