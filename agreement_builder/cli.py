@@ -18,8 +18,6 @@ from .errors import AgreementBuilderError, WorkbookError, printable
 from .indicators.sotkanet import DEFAULT_API as SOTKANET_API
 from .indicators.sotkanet import DEFAULT_TIMEOUT as SOTKANET_TIMEOUT
 from .pipeline.report import print_report
-from .workbook.model import json_schema
-from .workbook.validate import load_workbook
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar  # what click.progressbar returns
@@ -88,6 +86,8 @@ def validate(workbooks: tuple[Path, ...]) -> None:
       agreement-builder validate workbooks/lappi.yaml workbooks/pohjanmaa.yaml
       agreement-builder validate lappi.xlsx
     """
+    from .workbook.validate import load_workbook  # pydantic: only for the commands that load
+
     failed = False
     for path in workbooks:
         try:
@@ -113,6 +113,8 @@ def schema() -> None:
     Example:
       agreement-builder schema > workbooks/agreement-workbook.schema.json
     """
+    from .workbook.model import json_schema
+
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
@@ -272,6 +274,22 @@ def build(
       agreement-builder build workbooks/lappi.yaml --templates omat-pohjat
     """
     _stop_cleanly_on_sigterm()
+    if not force and not only:  # nothing changed? answered without loading the workbook
+        from .pipeline.quick import up_to_date
+        from .pipeline.render import FORMATS
+        from .theme import Templates
+
+        quick = up_to_date(
+            workbook,
+            output,
+            templates=Templates.of(templates),
+            reference_docx=reference_docx,
+            formats=FORMATS,
+            previous=previous,
+        )
+        if quick is not None:
+            print_report(quick, _say)
+            sys.exit(0)
     # Imported here so that `validate` does not pay for loading the renderers.
     from .pipeline.run import build as build_documents
 

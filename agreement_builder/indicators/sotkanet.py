@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -78,6 +77,10 @@ class SotkanetClient:
 
     def get(self, path: str, query: Iterable[tuple[str, object]] = ()) -> Any:
         """The JSON answer of GET `path`; None for 404 Not Found."""
+        # Imported here: the command line imports this module for its defaults, and
+        # urllib.request (http.client, ssl, email) would slow every command's start.
+        import urllib.request
+
         url = self.url(path, query)
         request = urllib.request.Request(
             url,

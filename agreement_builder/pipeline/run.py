@@ -18,6 +18,7 @@ same workbook only adds what an interrupted build did not write, and any other i
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -30,13 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import BuildRefused, OutputError, VersionInputError
+from ..errors import AgreementBuilderError, BuildRefused, OutputError, VersionInputError
 from ..theme import SHIPPED, Templates
 from ..workbook.validate import load_workbook
-from .files import Folder, sha256
 
 # The modules that plan and render (Jinja, Babel, the document context) are imported only once a
 # build knows it has something to render, so that a build with nothing to do answers at once.
+from . import quick
+from .files import Folder, sha256
 from .render import FORMATS, RenderTask, TaskResult, fingerprint, load_writers
 from .report import BuildReport, Failure, Progress
 from .state import MANIFEST, MAX_LISTING, STATE, BuildState, Document, manifest, recorded_manifest
@@ -118,7 +120,18 @@ def build(
     started = time.perf_counter()
     templates = Templates.of(templates)
     job = gather(workbook_path, output_root, templates, reference_docx, formats, only, previous)
-    return _build_into(job, BuildReport(job.version_dir), force, jobs, progress, started)
+    report = _build_into(job, BuildReport(job.version_dir), force, jobs, progress, started)
+    if report.ok and not only:  # what a next build with nothing to do checks first (quick.py)
+        with contextlib.suppress(OSError, AgreementBuilderError):
+            quick.record(
+                workbook_path,
+                report,
+                templates=templates,
+                reference_docx=reference_docx,
+                formats=formats,
+                previous=previous,
+            )
+    return report
 
 
 def _build_into(
