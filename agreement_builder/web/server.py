@@ -74,6 +74,11 @@ def serve(
         say(f"  agreement-builder users add NAME --role preparer{data_option}")
         say("and one for each council secretary, with their party's id in the workbook:")
         say(f"  agreement-builder users add NAME --role secretary --party PARTY_ID{data_option}")
+    if host in {"0.0.0.0", "::"}:
+        say(
+            "listening on every address: set AGREEMENT_BUILDER_ALLOWED_HOSTS to the host names "
+            "people use to reach the site"
+        )
     if local and not http:
         say(
             "plain HTTP on the loopback address only; behind an HTTPS proxy set "

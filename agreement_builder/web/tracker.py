@@ -48,6 +48,10 @@ class Tracker:
         return bool(self.rows) and all(row.approved for row in self.rows)
 
     @property
+    def unsent(self) -> list[PartyState]:
+        return [row for row in self.rows if row.reached(Decision.SENT) is None]
+
+    @property
     def waiting(self) -> list[PartyState]:
         return [row for row in self.rows if not row.approved]
 

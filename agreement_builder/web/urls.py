@@ -30,6 +30,7 @@ urlpatterns = [
     path("versions/<int:pk>/parties/<str:party>.zip", views.party_zip, name="party_zip"),
     path("versions/<int:pk>/tracker/", views.tracker_view, name="tracker"),
     path("versions/<int:pk>/finalize/", views.finalize, name="finalize"),
+    path("versions/<int:pk>/sent/", views.mark_sent, name="mark_sent"),
     path("versions/<int:pk>/compare/", views.compare, name="compare"),
     path("agreements/<str:key>/parties/<str:party>/", views.party_page, name="party"),
     path("decisions/<int:pk>/signed.pdf", views.signed_pdf, name="signed_pdf"),

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -427,6 +428,30 @@ def tracker_view(request: HttpRequest, pk: int) -> HttpResponse:
     track = make_tracker(version)
     rows = [(row, *party_label(row.party)) for row in track.rows]
     return render(request, "web/tracker.html", {"version": version, "tracker": track, "rows": rows})
+
+
+@preparer_required
+@require_POST
+def mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record today as the day the version was sent to every party not yet recorded as sent."""
+    version = _version(pk)
+    if version.final or version.state != Version.BUILT:
+        raise PermissionDenied
+    today = timezone.localdate()
+    sent = set(version.decisions.filter(stage=Decision.SENT).values_list("party", flat=True))
+    for party in version.parties:
+        if party["id"] not in sent:
+            approver = party.get("approver") or {}
+            Decision.objects.create(
+                version=version,
+                party=party["id"],
+                stage=Decision.SENT,
+                body=approver.get(version.languages[0], "") if version.languages else "",
+                date=today,
+                recorded_by=request.user,
+            )
+    messages.success(request, _("Recorded as sent to every party."))
+    return redirect("tracker", pk)
 
 
 @preparer_required

@@ -293,6 +293,29 @@ def test_decisions_tracker_and_finalize(client, preparer, ranua_secretary, built
     assert Decision.objects.filter(party="ranua").count() == 1
 
 
+def test_the_preparer_records_a_version_sent_to_every_party_at_once(
+    client, preparer, ranua_secretary, built_version
+):
+    Decision.objects.create(
+        version=built_version,
+        party="ranua",
+        stage="sent",
+        body="kunnanhallitus",
+        date="2026-11-25",
+    )
+    client.force_login(preparer)
+    page = client.get(f"/versions/{built_version.pk}/tracker/").content.decode()
+    assert f'action="/versions/{built_version.pk}/sent/"' in page
+    assert client.post(f"/versions/{built_version.pk}/sent/").status_code == 302
+    sent = Decision.objects.filter(version=built_version, stage="sent")
+    assert sorted(sent.values_list("party", flat=True)) == ["alue", "ranua", "rovaniemi"]
+    assert sent.get(party="rovaniemi").body == "kaupunginvaltuusto"
+    client.post(f"/versions/{built_version.pk}/sent/")
+    assert sent.count() == 3  # each party once
+    page = client.get(f"/versions/{built_version.pk}/tracker/").content.decode()
+    assert f'action="/versions/{built_version.pk}/sent/"' not in page
+
+
 def test_accessibility_statement_is_public_with_a_feedback_address(client):
     page = client.get("/accessibility/").content.decode()
     assert "306/2019" in page

@@ -47,6 +47,7 @@ def _requests(world) -> list[tuple[str, str, str, dict, set[int]]]:
         ("progress", "get", f"/versions/{v}/progress/", {}, {403}),
         ("tracker", "get", f"/versions/{v}/tracker/", {}, {403}),
         ("finalize", "post", f"/versions/{v}/finalize/", {}, {403}),
+        ("mark_sent", "post", f"/versions/{v}/sent/", {}, {403}),
         ("compare", "get", f"/versions/{v}/compare/", {"other": v}, {403}),
         (
             "document",
