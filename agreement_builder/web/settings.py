@@ -220,4 +220,6 @@ LOGGING = {
     },
 }
 
+# POST /api/validate needs no account: each client address may call it this often a minute.
+API_VALIDATE_PER_MINUTE = int(os.environ.get("AGREEMENT_BUILDER_API_PER_MINUTE", "30"))
 HEALTH_TIMEOUT = float(os.environ.get("AGREEMENT_BUILDER_HEALTH_TIMEOUT", "5"))

@@ -543,6 +543,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def api_validate(request: HttpRequest) -> JsonResponse:
     """A workbook in (multipart field `file`, YAML or XLSX by its name), its problems out as a
     JSON list; no account is needed and nothing is kept."""
+    if _over_rate(request, "validate", settings.API_VALIDATE_PER_MINUTE):
+        return JsonResponse(
+            {"error": "too many requests: try again in a minute"},
+            status=429,
+            headers={"Retry-After": "60"},
+        )
     file = request.FILES.get("file")
     if file is None:
         return JsonResponse(
@@ -553,6 +559,21 @@ def api_validate(request: HttpRequest) -> JsonResponse:
     except UploadRejected as error:
         return JsonResponse({"error": str(error)}, status=error.status)
     return JsonResponse(problems, safe=False)
+
+
+def _over_rate(request: HttpRequest, what: str, per_minute: int) -> bool:
+    """Counts requests per client address and minute in Django's cache (each process its own,
+    which bounds what one address can make a process do)."""
+    from django.core.cache import cache
+
+    minute = int(timezone.now().timestamp() // 60)
+    key = f"rate:{what}:{request.META.get('REMOTE_ADDR', '')}:{minute}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        return False
+    return count > per_minute
 
 
 # -- files -------------------------------------------------------------------------------------

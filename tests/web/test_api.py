@@ -111,3 +111,14 @@ def test_validate_needs_no_account_and_no_csrf_token(minimal_yaml):
 
 def test_validate_takes_post_only(client):
     assert client.get("/api/validate").status_code == 405
+
+
+def test_validate_is_rate_limited_per_client(client, minimal_yaml, settings):
+    settings.API_VALIDATE_PER_MINUTE = 3
+    answers = [_validate(client, "a.yaml", b"format: x").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    from django.test import Client
+
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7")  # another client address: its own count
+    response = elsewhere.post("/api/validate", {"file": SimpleUploadedFile("a.yaml", b"x: 1")})
+    assert response.status_code == 200
