@@ -411,3 +411,28 @@ def test_a_new_password_lifts_a_lockout_and_a_closed_account_cannot_sign_in(clie
     assert closed.status_code == 200  # the form again, with its error
     with pytest.raises(AccountError, match="no account 'nobody'"):
         set_password("nobody", "uusi-salasana-1234", None)
+
+
+def test_a_name_in_another_language_than_the_page_says_so(
+    client, preparer, rovaniemi_secretary, minimal_yaml
+):
+    client.force_login(preparer)
+    upload_file(client, minimal_yaml)
+    client.force_login(rovaniemi_secretary)  # reads Swedish; the agreement is in Finnish only
+    page = client.get("/agreements/testi/parties/rovaniemi/").content.decode()
+    assert '<html lang="sv">' in page
+    assert '<span lang="fi">Rovaniemen kaupunki</span>' in page
+
+
+def test_a_bilingual_partys_name_follows_the_readers_language(client, preparer, make_user):
+    from tests.conftest import FIXTURES
+
+    client.force_login(preparer)
+    upload_file(client, (FIXTURES / "bilingual.yaml").read_bytes(), "tvasprakig.yaml")
+    version = Version.objects.get()
+    party = next(p for p in version.parties if len(p["names"]) == 2)
+    for language in ("fi", "sv"):
+        reader = make_user(f"sihteeri-{language}", "secretary", party["id"], language)
+        client.force_login(reader)
+        page = client.get(f"/agreements/{version.agreement.key}/parties/{party['id']}/")
+        assert f'<span lang="{language}">{party["names"][language]}</span>' in page.content.decode()
