@@ -273,3 +273,62 @@ def test_a_keyboard_only_walk(page, live_server, preparer, minimal_yaml, tmp_pat
     assert "Lataa ja tarkista" in names[file_at + 1]
     language_at = next(i for i, n in enumerate(names) if n.startswith("language|"))
     assert language_at < file_at  # the header before the main content
+
+
+FOCUSABLE = (
+    "a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex='-1'])"
+)
+
+
+def tab_walk(page) -> list[int]:
+    """Tab through the page from its top: the document order of each element the focus lands on
+    (every focusable element numbered in document order first); each must show its focus."""
+    count = page.evaluate(
+        f"""() => {{
+            const all = [...document.querySelectorAll("{FOCUSABLE}")];
+            all.forEach((el, i) => el.dataset.order = i);
+            document.activeElement.blur();
+            window.scrollTo(0, 0);
+            return all.length;
+        }}"""
+    )
+    order = []
+    for _ in range(count):
+        page.keyboard.press("Tab")
+        state = page.evaluate(
+            """() => { const el = document.activeElement; const style = getComputedStyle(el);
+                 return [el.dataset.order === undefined ? -1 : Number(el.dataset.order),
+                         style.outlineStyle, style.outlineWidth]; }"""
+        )
+        order.append(state[0])
+        assert state[1] != "none" and state[2] != "0px", f"no visible focus on element {state[0]}"
+    return order
+
+
+def test_focus_follows_the_reading_order_on_every_kind_of_page(
+    page, live_server, preparer, minimal_yaml
+):
+    from django.test import Client
+
+    from agreement_builder.web.models import Upload, Version
+
+    from .conftest import upload_file
+
+    client = Client()
+    client.force_login(preparer)
+    upload_file(client, minimal_yaml.replace(b'code: "683"', b"code: 683"))
+    upload_file(client, minimal_yaml)
+    bad = Upload.objects.exclude(problems=[]).get()
+    version = Version.objects.get()
+    base = live_server.url
+    sign_in(page, base, preparer.username)
+    for path in (
+        "/",
+        f"/uploads/{bad.pk}/",
+        f"/versions/{version.pk}/",
+        f"/versions/{version.pk}/tracker/",
+        "/accessibility/",
+    ):
+        page.goto(base + path)
+        order = tab_walk(page)
+        assert order == list(range(len(order))), (path, order)  # each once, in document order
