@@ -275,6 +275,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": [e for e in found if e.get("kind") == "changes"],
             "compare_form": CompareForm(versions=others) if others.exists() else None,
             "polling": version.state in (Version.QUEUED, Version.BUILDING),
+            "source": Upload.objects.filter(stored=version.workbook).first(),
         },
     )
 

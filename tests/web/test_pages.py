@@ -166,6 +166,8 @@ def test_build_result_documents_by_party_zip_and_downloads(client, preparer, bui
     ):
         assert name in page
     assert page.index("Ranuan kunta") < page.index("Rovaniemen kaupunki")
+    source = Upload.objects.get(version=built_version)
+    assert f"/uploads/{source.pk}/workbook/" in page  # the workbook it was built from
     document = client.get(
         f"/versions/{built_version.pk}/files/ranua_sopimusliite_v0.1_LUONNOS_fi.pdf"
     )
