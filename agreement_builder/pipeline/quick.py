@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import AgreementBuilderError
+from ..errors import AgreementBuilderError, InputError
+from ..fileio import read_input
 from ..theme import Templates
 from .files import Folder
 from .report import BuildReport
@@ -38,7 +39,7 @@ def inputs_key(
     digest = hashlib.sha256(f"{__version__}\0{','.join(formats)}\0".encode())
     digest.update(templates.fingerprint().encode())
     if reference_docx is not None:
-        digest.update(hashlib.sha256(reference_docx.read_bytes()).digest())
+        digest.update(hashlib.sha256(_read(reference_docx)).digest())
     return digest.hexdigest()
 
 
@@ -58,9 +59,14 @@ def _compared(version_dir: Path, previous: Path | None) -> dict[str, str]:
 
 def _sha256_of(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(_read(path)).hexdigest()
+    except InputError:
         return ""
+
+
+def _read(path: Path) -> bytes:
+    """A regular file's bytes (never a FIFO's or a device's: those would block or never end)."""
+    return read_input(path, MAX_LISTING)
 
 
 def record(
@@ -81,7 +87,7 @@ def record(
             folder.remove(QUICK)
             return
         data = {
-            "workbook": hashlib.sha256(workbook_path.read_bytes()).hexdigest(),
+            "workbook": hashlib.sha256(_read(workbook_path)).hexdigest(),
             "key": inputs_key(templates, reference_docx, formats),
             "compared": _compared(version_dir, previous),
             "inputs": state.inputs,
@@ -101,7 +107,11 @@ def up_to_date(
 ) -> BuildReport | None:
     """The report of a build with nothing to do, if this is one for certain; else None."""
     started = time.perf_counter()
-    where = _version_of(workbook_path)
+    try:
+        data = _read(workbook_path)
+    except InputError:
+        return None  # the full path says what is wrong
+    where = _version_of(workbook_path, data)
     if where is None:
         return None
     version_dir = output_root / where[0] / where[1]
@@ -114,8 +124,7 @@ def up_to_date(
                 and state.status == "draft"
                 and state.inputs is not None
                 and recorded.get("inputs") == state.inputs
-                and recorded.get("workbook")
-                == hashlib.sha256(workbook_path.read_bytes()).hexdigest()
+                and recorded.get("workbook") == hashlib.sha256(data).hexdigest()
                 and recorded.get("key") == inputs_key(templates, reference_docx, formats)
                 and recorded.get("compared") == _compared(version_dir, previous)
                 and recorded.get("snapshot")
@@ -132,7 +141,7 @@ def up_to_date(
     return report
 
 
-def _version_of(workbook_path: Path) -> tuple[str, str] | None:
+def _version_of(workbook_path: Path, data: bytes) -> tuple[str, str] | None:
     """A YAML workbook's agreement id and version, if it is a draft and they are plain names."""
     if workbook_path.suffix.lower() not in (".yaml", ".yml"):
         return None
@@ -140,10 +149,9 @@ def _version_of(workbook_path: Path) -> tuple[str, str] | None:
 
     loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(workbook_path.read_bytes(), Loader=loader)  # a safe loader
-        agreement = data["agreement"]
+        agreement = yaml.load(data, Loader=loader)["agreement"]  # a safe loader
         what = (agreement["id"], agreement["version"], agreement["status"])
-    except (OSError, yaml.YAMLError, TypeError, KeyError):
+    except Exception:  # anything odd (deep nesting, aliases, not a mapping): the full path
         return None
     if what[2] != "draft" or not all(isinstance(x, str) and _NAME.fullmatch(x) for x in what[:2]):
         return None
