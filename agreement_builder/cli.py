@@ -101,7 +101,7 @@ def validate(workbooks: tuple[Path, ...]) -> None:
             _counted(len(workbook.goals), "goal", "goals"),
             _counted(len(workbook.measures()), "measure", "measures"),
         )
-        click.echo(f"{path}: valid: {', '.join(counts)}")
+        click.echo(printable(f"{path}: valid: {', '.join(counts)}"))
     sys.exit(1 if failed else 0)
 
 
@@ -396,7 +396,7 @@ def export_xlsx(workbook: Path, output: Path) -> None:
 
     todo = export(workbook, output)
     left = f"; {todo} placeholders (TODO) still to fill in" if todo else ""
-    click.echo(f"{output}: written from {workbook}{left}")
+    click.echo(printable(f"{output}: written from {workbook}{left}"))
 
 
 @main.command("import-xlsx")
@@ -424,7 +424,7 @@ def import_xlsx(spreadsheet: Path, output: Path) -> None:
 
     todo = import_(spreadsheet, output)
     left = f"; {todo} placeholders (TODO) still to fill in" if todo else ""
-    click.echo(f"{output}: written from {spreadsheet}{left}")
+    click.echo(printable(f"{output}: written from {spreadsheet}{left}"))
 
 
 @main.command()
