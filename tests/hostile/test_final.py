@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -118,13 +119,20 @@ def _start(workbook: Path, out: Path, *extra: str) -> subprocess.Popen:
     )
 
 
-def _kill_while_watching(process: subprocess.Popen, version: Path, sig: int, after: float) -> None:
-    """Send `sig` once `after` seconds passed since the first document was written; until
-    then, and after, a manifest that is there names exactly its files' bytes."""
+def _kill_while_watching(
+    process: subprocess.Popen,
+    version: Path,
+    sig: int,
+    after: float,
+    writing: Callable[[], bool],
+) -> None:
+    """Send `sig` once `after` seconds passed since `writing()` first held (the build began
+    to change the folder); until then, and after, a manifest that is there names exactly its
+    files' bytes."""
     first_write = None
     deadline = time.monotonic() + 240
     while process.poll() is None and time.monotonic() < deadline:
-        if version.is_dir() and any(p.suffix == ".pdf" for p in version.iterdir()):
+        if writing():
             first_write = first_write or time.monotonic()
         seen = _consistent(version) if version.is_dir() else None
         again = _consistent(version) if version.is_dir() else None
@@ -148,7 +156,11 @@ def test_a_killed_force_rebuild_never_shows_a_wrong_manifest_and_a_rerun_complet
     # The next build changes every document: a new date on every page.
     changed = write(tmp_path, edited({"  date: 2026-11-20": "  date: 2026-11-21"}))
     process = _start(changed, out, "--force")
-    _kill_while_watching(process, version, sig, after)
+    # The manifest is withdrawn just before the first document is replaced.
+    _kill_while_watching(
+        process, version, sig, after, lambda: not (version / "manifest.json").exists()
+    )
+    assert process.returncode != 0, "the build ended before it was killed"
     assert _consistent(version) is not False
     if sig == signal.SIGTERM:  # stopped cleanly: no traceback, no temporary file left
         assert process.returncode == 128 + signal.SIGTERM
@@ -167,7 +179,12 @@ def test_a_final_build_killed_midway_is_completed_by_the_same_workbook(tmp_path:
     workbook = write(tmp_path, edited(FINAL))
     version = out / "testi" / "0.1"
     process = _start(workbook, out)
-    _kill_while_watching(process, version, signal.SIGKILL, 0.5)
+
+    def writing() -> bool:
+        return version.is_dir() and any(p.suffix == ".pdf" for p in version.iterdir())
+
+    _kill_while_watching(process, version, signal.SIGKILL, 0.5, writing)
+    assert process.returncode != 0, "the build ended before it was killed"
     written = _files(version)
     assert written, "the build was killed before it wrote a document"
     changed = write(tmp_path, edited({**FINAL, "Liikkuminen": "Liikunta"}), "changed.yaml")
