@@ -117,7 +117,9 @@ def _database() -> dict:
     if url:
         import dj_database_url
 
-        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        # Connections are kept for a minute (AGREEMENT_BUILDER_DB_CONN_MAX_AGE seconds).
+        age = int(os.environ.get("AGREEMENT_BUILDER_DB_CONN_MAX_AGE", "60"))
+        return dict(dj_database_url.parse(url, conn_max_age=age, conn_health_checks=True))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "db.sqlite3"),
