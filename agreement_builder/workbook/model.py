@@ -228,6 +228,22 @@ class Agreement(Strict):
     purpose: LocalizedText
 
 
+class CooperationPlan(Strict):
+    """The two-document form: the goals, measures and indicators are a plan of their own (the
+    yhdyspintasuunnitelma / samarbetsplan), approved and revised apart from the agreement."""
+
+    version: Text = Field(
+        pattern=VERSION_PATTERN,
+        description='The version of the plan, e.g. "2026.1": its documents go into '
+        "OUTPUT/<agreement id>/plan-<version>/.",
+    )
+    status: Literal["draft", "final"] = Field(description="draft or final (approved).")
+    date: dt.date = Field(description="The plan's date (YYYY-MM-DD).")
+    title: LocalizedText | None = Field(
+        None, description="The plan's title; by default the catalog's (yhdyspintasuunnitelma)."
+    )
+
+
 class Decision(Strict):
     body: LocalizedText = Field(description="The body that decided, e.g. {fi: kunnanvaltuusto}.")
     date: dt.date | None = None
@@ -256,6 +272,11 @@ class Party(Strict):
     address: Text | None = None
     name: LocalizedText
     approver: LocalizedText = Field(description="The approving body, e.g. {fi: kunnanvaltuusto}.")
+    plan_approver: LocalizedText | None = Field(
+        None,
+        description="In the two-document form (`plan:`), the body that approves the plan, "
+        "when it is not the approver, e.g. {fi: kunnanhallitus}.",
+    )
     contact: Contact | None = Field(None, description="The party's responsible person.")
     decision: Decision | None = Field(None, description="The approving decision once made.")
 
@@ -421,6 +442,11 @@ class Workbook(Strict):
 
     format: Literal["agreement-workbook/1"]
     agreement: Agreement
+    plan: CooperationPlan | None = Field(
+        None,
+        description="The two-document form: the goals, measures and indicators are a separate "
+        "plan with its own version, status and approval (absent: one document).",
+    )
     wellbeing_area: WellbeingArea
     municipalities: list[Municipality] = Field(min_length=1)
     other_parties: list[OtherParty] = Field(default_factory=list)

@@ -24,7 +24,24 @@ def check(data: dict[str, Any], source: Source) -> list[Problem]:
         *(p for p in _reference_problems(data, source) if p is not None),
         *_value_problems(data, source),
         *_follow_up_problems(data, source),
+        *_plan_problems(data, source),
     ]
+
+
+def _plan_problems(data: dict[str, Any], source: Source) -> Iterator[Problem]:
+    """A party's plan approver means something only in the two-document form (`plan:`)."""
+    if data.get("plan") is not None:
+        return
+    for kind in PARTY_KINDS:
+        items = [(None, data.get(kind))] if kind == "wellbeing_area" else _items(data, kind)
+        for i, party in items:
+            if isinstance(party, dict) and party.get("plan_approver") is not None:
+                loc: Loc = (kind, "plan_approver") if i is None else (kind, i, "plan_approver")
+                yield source.problem(
+                    loc,
+                    f"{source.label(loc, data)}: a plan approver needs the two-document form: "
+                    "add `plan:` (version, status, date) or remove it",
+                )
 
 
 def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:

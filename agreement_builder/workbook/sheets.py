@@ -91,6 +91,11 @@ AGREEMENT = Sheet(
         Column("Valmistelijan sähköposti", ("agreement", "preparer", "email")),
         Column("Valmistelijan puhelin", ("agreement", "preparer", "phone")),
         Column("Tarkoitus", ("agreement", "purpose"), Kind.LOCALIZED),
+        # The two-document form (`plan:`): empty rows keep the single-document form.
+        Column("Suunnitelman versio", ("plan", "version")),
+        Column("Suunnitelman tila", ("plan", "status"), choices=Choices.STATUS),
+        Column("Suunnitelman päivämäärä", ("plan", "date"), Kind.DATE),
+        Column("Suunnitelman otsikko", ("plan", "title"), Kind.LOCALIZED),
         Column("Seuranta", ("monitoring", "text"), Kind.LOCALIZED),
     ),
     required=True,
@@ -106,6 +111,7 @@ PARTIES = Sheet(
         Column("Nimi", ("name",), Kind.LOCALIZED, width=30),
         Column("Kielet", ("languages",), Kind.LIST, width=9, choices=Choices.LANGUAGES),
         Column("Hyväksyjä", ("approver",), Kind.LOCALIZED, width=22),
+        Column("Suunnitelman hyväksyjä", ("plan_approver",), Kind.LOCALIZED, width=22),
         Column("Y-tunnus", ("business_id",), width=11),
         Column("Osoite", ("address",), width=28),
         Column("Vastuuhenkilö", ("contact", "name"), width=22),
@@ -239,6 +245,7 @@ SHEETS: tuple[Sheet, ...] = (
 SHEET_OF = {
     "format": AGREEMENT,
     "agreement": AGREEMENT,
+    "plan": AGREEMENT,
     "monitoring": AGREEMENT,
     "wellbeing_area": PARTIES,
     "municipalities": PARTIES,

@@ -215,7 +215,7 @@ class _Reader:
         data: dict[str, Any] = {}
         sheets = {sheet.name: sheet for sheet in SHEETS}
         form = self._form(sheets["Sopimus"], rows["Sopimus"])
-        for key in ("format", "agreement"):
+        for key in ("format", "agreement", "plan"):
             if key in form:
                 data[key] = form[key]
         self._parties(sheets["Osapuolet"], rows["Osapuolet"], data)

@@ -57,6 +57,11 @@ EXPECTED: dict[str, list[str]] = {
         "9:3: duplicate key 'version' (first at line 8): each key may appear once; merge the two "
         "or remove one"
     ],
+    "plan-status": ["14:11: plan.status: 'hyväksytty' is not valid: use 'draft' or 'final'"],
+    "plan-approver-without-plan": [
+        "23:20: municipalities[ranua].plan_approver: a plan approver needs the two-document "
+        "form: add `plan:` (version, status, date) or remove it"
+    ],
     "goal-without-measures": ["40:15: goals[T1].measures: a goal needs at least one measure"],
     "missing-field": ["4:3: agreement: required key 'status' is missing"],
     "municipality-language": [

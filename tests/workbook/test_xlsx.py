@@ -260,3 +260,26 @@ def test_missing_sheets_and_unknown_columns_are_named(tmp_path: Path) -> None:
         "(the columns of 'Tavoitteet' are: Tunnus, Teema, Otsikko (fi), Kuvaus (fi))"
     )
     assert not target.exists()
+
+
+def test_the_two_document_form_survives_the_spreadsheet(tmp_path: Path) -> None:
+    """`plan:` is rows of Sopimus, a party's plan approver a column of Osapuolet."""
+    original = load_workbook(FIXTURES / "two-documents.yaml")
+    assert original.plan is not None and original.municipalities[0].plan_approver is not None
+    path = tmp_path / "two.xlsx"
+    path.write_bytes(workbook_to_xlsx(original))
+    book = openpyxl.load_workbook(path)
+    labels = {ws_row[0].value: ws_row[1].value for ws_row in book["Sopimus"].iter_rows()}
+    assert labels["Suunnitelman versio"] == "2026.1"
+    assert labels["Suunnitelman tila"] == "draft"
+    assert "Suunnitelman hyväksyjä (fi)" in [c.value for c in book["Osapuolet"][1]]
+    assert load_workbook(path) == original
+    # Changing the plan's status in the spreadsheet to something else is a located error.
+    ws = book["Sopimus"]
+    row = next(r[0].row for r in ws.iter_rows() if r[0].value == "Suunnitelman tila")
+    ws.cell(row, 2).value = "hyväksytty"
+    book.save(path)
+    with pytest.raises(WorkbookError) as caught:
+        load_workbook(path)
+    assert f"Sopimus!B{row}" in str(caught.value)
+    assert "Suunnitelman tila" in str(caught.value) and "'draft' or 'final'" in str(caught.value)
