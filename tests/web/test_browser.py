@@ -150,6 +150,8 @@ def test_the_whole_cycle(
     page.get_by_label("Päivämäärä", exact=True).fill("1.12.2026")
     page.get_by_role("button", name="Kirjaa").click()
     # Forgotten: what was decided. The error is tied to its field.
+    # The focus is on the summary of what to correct, which links to each field.
+    assert page.evaluate("() => document.activeElement.className") == "error-summary"
     outcome = page.locator("#id_outcome")
     assert outcome.get_attribute("aria-invalid") == "true"
     assert "id_outcome_error" in outcome.get_attribute("aria-describedby")
