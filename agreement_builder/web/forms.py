@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Decision, User, Version
+from .models import Decision, Version
 from .workbooks import UploadRejected, check_size, suffix_of
 
 
@@ -160,10 +160,6 @@ class CompareForm(AccessibleForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
-
-
-def role_label(user: User) -> str:
-    return str(dict(User.ROLES).get(user.role, user.role))
 
 
 class SignInForm(AuthenticationForm):

@@ -17,12 +17,6 @@ class PartyState:
     approved: bool = False  # the party's council approved this version
     approved_other: list[str] = field(default_factory=list)  # other versions it approved
 
-    @property
-    def latest(self) -> Decision | None:
-        if not self.decisions:
-            return None
-        return max(self.decisions, key=lambda d: (ORDER.index(d.stage), d.date, d.created))
-
     def reached(self, stage: str) -> Decision | None:
         found = [d for d in self.decisions if d.stage == stage]
         return found[-1] if found else None
@@ -31,11 +25,6 @@ class PartyState:
     def cells(self) -> list[Decision | None]:
         """The last record of each step, in the steps' order (None: not reached)."""
         return [self.reached(stage) for stage in ORDER]
-
-    @property
-    def missing(self) -> list[str]:
-        """The stages not yet recorded, in their order."""
-        return [stage for stage in ORDER if self.reached(stage) is None]
 
 
 @dataclass

@@ -47,10 +47,6 @@ def site_context(request: HttpRequest) -> dict:
     }
 
 
-def party_name(party: dict | None, language: str | None = None) -> str:
-    return party_label(party, language)[0]
-
-
 def party_label(party: dict | None, language: str | None = None) -> tuple[str, str]:
     """A party's name in the interface's language if the workbook has it, else in the
     agreement's main language, with the language it is in (for the `lang` attribute)."""

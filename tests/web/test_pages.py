@@ -438,3 +438,28 @@ def test_a_bilingual_partys_name_follows_the_readers_language(client, preparer, 
         client.force_login(reader)
         page = client.get(f"/agreements/{version.agreement.key}/parties/{party['id']}/")
         assert f'<span lang="{language}">{party["names"][language]}</span>' in page.content.decode()
+
+
+def test_the_tracker_says_when_a_party_approved_another_version(client, preparer, minimal_yaml):
+    from agreement_builder.web.tracker import tracker
+
+    client.force_login(preparer)
+    upload_file(client, minimal_yaml)
+    old = Version.objects.get(number="0.1")
+    new = _second_version(client, minimal_yaml)
+    for party in ("alue", "ranua", "rovaniemi"):
+        Decision.objects.create(
+            version=old if party == "ranua" else new,
+            party=party,
+            stage="council",
+            body="valtuusto",
+            date="2026-12-01",
+            outcome="approved",
+        )
+    track = tracker(new)
+    assert not track.all_approved
+    assert [row.party["id"] for row in track.waiting] == ["ranua"]
+    assert track.waiting[0].approved_other == ["0.1"]
+    page = client.get(f"/versions/{new.pk}/tracker/").content.decode()
+    assert "hyväksynyt version 0.1" in page
+    assert f'action="/versions/{new.pk}/finalize/"' not in page
