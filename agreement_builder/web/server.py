@@ -142,7 +142,11 @@ def work(data: Path | None) -> None:
     consumer = HUEY.create_consumer(
         workers=1, worker_type="thread", max_delay=1.0, check_worker_health=True
     )
-    consumer.run()
+    stop = tasks.start_heartbeat()
+    try:
+        consumer.run()
+    finally:
+        stop.set()
 
 
 def add_user(

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 
 from django.conf import settings
 from django.utils import timezone
-from huey.contrib.djhuey import db_task, task
+from huey.contrib.djhuey import HUEY, db_task, task
 
 from ..errors import AgreementBuilderError
 from .models import Version
@@ -22,10 +23,42 @@ from .workbooks import upload_path
 log = logging.getLogger(__name__)
 
 
+# A worker writes the time into the queue's storage every few seconds, from a thread of its
+# own, so that /healthz hears a worker that is busy with a long build as well as an idle one.
+HEARTBEAT = "agreement-builder:worker-heartbeat"
+HEARTBEAT_SECONDS = 5.0
+HEARTBEAT_MAX_AGE = 30.0
+
+
 @task()
 def ping() -> str:
-    """Answered by a running worker: /healthz asks it."""
+    """Run by the worker; in immediate mode (tests), /healthz asks it instead of the heartbeat."""
     return "pong"
+
+
+def start_heartbeat() -> threading.Event:
+    """Beat until the returned event is set."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.is_set():
+            try:
+                HUEY.put(HEARTBEAT, time.time())
+            except Exception:  # the queue's storage is away: /healthz will say so
+                log.warning("the worker could not write its heartbeat", exc_info=True)
+            stop.wait(HEARTBEAT_SECONDS)
+
+    threading.Thread(target=beat, name="heartbeat", daemon=True).start()
+    return stop
+
+
+def worker_alive() -> bool:
+    """A worker has beaten within HEARTBEAT_MAX_AGE seconds (or, with tasks run at once, the
+    task runs)."""
+    if HUEY.immediate:
+        return bool(ping()(blocking=True, timeout=settings.HEALTH_TIMEOUT) == "pong")
+    seen = HUEY.get(HEARTBEAT, peek=True)
+    return seen is not None and time.time() - float(seen) < HEARTBEAT_MAX_AGE
 
 
 @db_task()

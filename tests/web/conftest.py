@@ -103,14 +103,17 @@ def consumer():
     """A real Huey consumer (worker threads taking tasks from the configured queue)."""
     from huey.contrib.djhuey import HUEY
 
-    from agreement_builder.web import tasks  # noqa: F401
+    from agreement_builder.web import tasks
 
     HUEY.immediate = False
     HUEY.flush()
     running = HUEY.create_consumer(workers=1, worker_type="thread", max_delay=0.2)
     running.start()
+    beating = tasks.start_heartbeat()
     try:
         yield HUEY
     finally:
+        beating.set()
         running.stop(graceful=True)
+        HUEY.flush()
         HUEY.immediate = True

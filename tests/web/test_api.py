@@ -25,7 +25,7 @@ def test_healthz_is_503_naming_the_worker_when_it_does_not_answer(client, monkey
     def silent():
         raise TimeoutError
 
-    monkeypatch.setattr(tasks, "ping", silent)
+    monkeypatch.setattr(tasks, "ping", silent)  # the task never answers
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"ok": False, "database": True, "worker": False}

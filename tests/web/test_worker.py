@@ -74,3 +74,34 @@ def test_a_build_interrupted_with_its_worker_can_be_built_again(client, preparer
     # A build whose worker is alive (here: this process) is left alone.
     Version.objects.filter(pk=version.pk).update(state=Version.BUILDING, builder=worker_id())
     assert recover_interrupted() == 0
+
+
+def test_healthz_is_503_when_no_worker_beats(client):
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = False
+    HUEY.flush()
+    try:
+        response = client.get("/healthz")
+    finally:
+        HUEY.immediate = True
+    assert response.status_code == 503
+    assert response.json() == {"ok": False, "database": True, "worker": False}
+
+
+def test_only_a_recent_heartbeat_counts(client):
+    import time as clock
+
+    from huey.contrib.djhuey import HUEY
+
+    from agreement_builder.web import tasks
+
+    HUEY.immediate = False
+    try:
+        HUEY.put(tasks.HEARTBEAT, clock.time() - tasks.HEARTBEAT_MAX_AGE - 1)
+        assert client.get("/healthz").status_code == 503
+        HUEY.put(tasks.HEARTBEAT, clock.time())
+        assert client.get("/healthz").status_code == 200
+    finally:
+        HUEY.flush()
+        HUEY.immediate = True
