@@ -126,6 +126,8 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         entry["versions"].append(version)
         entry["party"] = entry["party"] or next(p for p in version.parties if p["id"] == user.party)
+    for entry in by_agreement.values():
+        entry["name"], entry["name_lang"] = party_label(entry["party"])
     return render(request, "web/home_secretary.html", {"agreements": list(by_agreement.values())})
 
 

@@ -215,6 +215,7 @@ def test_decisions_tracker_and_finalize(client, preparer, ranua_secretary, built
     client.force_login(ranua_secretary)
     page = client.get("/").content.decode()
     assert "/agreements/testi/parties/ranua/" in page
+    assert '<span lang="fi">Ranuan kunta</span>' in page
     party = client.get("/agreements/testi/parties/ranua/")
     assert party.status_code == 200
     assert b"ranua_sopimusliite_v0.1_LUONNOS_fi.pdf" in party.content
