@@ -334,3 +334,29 @@ def test_focus_follows_the_reading_order_on_every_kind_of_page(
         page.goto(base + path)
         order = tab_walk(page)
         assert order == list(range(len(order))), (path, order)  # each once, in document order
+
+
+def test_every_step_works_without_javascript(
+    browser, live_server, preparer, minimal_yaml, tmp_path
+):
+    """With scripts off: sign in, change the language, upload, build (the worker's task runs at
+    once here) and see the documents."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        base = live_server.url
+        sign_in(page, base, preparer.username)
+        page.get_by_label("Kieli", exact=True).select_option("sv")
+        page.get_by_role("button", name="Vaihda").click()
+        page.get_by_role("heading", name="Avtal", exact=True).wait_for()
+        page.get_by_label("Språk", exact=True).select_option("fi")
+        page.get_by_role("button", name="Byt").click()
+        workbook = tmp_path / "testi.yaml"
+        workbook.write_bytes(minimal_yaml)
+        page.get_by_label("Työkirjatiedosto").set_input_files(str(workbook))
+        page.get_by_role("button", name="Lataa ja tarkista").click()
+        page.get_by_role("button", name="Kokoa versio 0.1").click()
+        page.get_by_role("heading", name="Asiakirjat").wait_for()
+        assert page.locator("a[href$='ranua_sopimusliite_v0.1_LUONNOS_fi.pdf']").count() == 1
+    finally:
+        context.close()

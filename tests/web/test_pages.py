@@ -464,3 +464,23 @@ def test_the_tracker_says_when_a_party_approved_another_version(client, preparer
     page = client.get(f"/versions/{new.pk}/tracker/").content.decode()
     assert "hyväksynyt version 0.1" in page
     assert f'action="/versions/{new.pk}/finalize/"' not in page
+
+
+def test_a_build_in_progress_is_polled_by_htmx_and_linked_for_pages_without_scripts(
+    client, preparer, minimal_yaml
+):
+    client.force_login(preparer)
+    upload_file(client, minimal_yaml)
+    version = Version.objects.get()
+    Version.objects.filter(pk=version.pk).update(
+        state=Version.BUILDING, progress_done=3, progress_total=14, progress_what="ranua (fi)"
+    )
+    page = client.get(f"/versions/{version.pk}/").content.decode()
+    assert f'hx-get="/versions/{version.pk}/progress/"' in page
+    assert 'hx-trigger="every 1s"' in page
+    assert f'href="/versions/{version.pk}/#progress"' in page  # the link without scripts
+    assert '<progress max="14" value="3"' in page
+    assert "3/14 asiakirjaa valmiina" in page
+    part = client.get(f"/versions/{version.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert "HX-Refresh" not in part and "3/14" in part.content.decode()
+    assert f'action="/versions/{version.pk}/build/"' not in page  # no second build meanwhile
