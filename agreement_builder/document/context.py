@@ -22,6 +22,7 @@ from ..workbook.model import (
     Party,
     Workbook,
 )
+from ..workbook.parts import for_plan
 from .i18n import Catalog, load_catalog
 from .text import Block, blocks
 
@@ -190,6 +191,13 @@ class DocumentContext:
     # The measures that concern every municipality alike (all municipalities are responsible
     # and none is named), with the role each municipality has in them.
     common: tuple[Concern, ...] = ()
+    # The two-document form (workbook `plan:`): "agreement" is the agreement, which then holds
+    # no goals, measures or indicators and refers to the plan (`separate_plan`); "plan" is the
+    # plan, with its own title, version, status, date and approvers.
+    document: str = "agreement"
+    separate_plan: bool = False
+    plan_title: str = ""  # the plan's title in this language (two-document form)
+    agreement_title: str = ""  # the agreement's title in this language
 
     @property
     def goal_count(self) -> int:
@@ -348,12 +356,28 @@ class _Builder:
         )
 
 
+DOCUMENTS = ("agreement", "plan")
+
+
+def plan_title(workbook: Workbook, t: Catalog) -> str:
+    """The plan's title in `t`'s language: its own, else the catalog's."""
+    plan = workbook.plan
+    if plan is not None and plan.title is not None:
+        return plan.title.get(t.language)
+    return t("plan_title")
+
+
 def build_context(
-    workbook: Workbook, language: str, templates: Templates | Path
+    workbook: Workbook, language: str, templates: Templates | Path, document: str = "agreement"
 ) -> DocumentContext:
     """The context of every document of `workbook` in `language`, with the message catalog of
-    `templates` (or of a folder of catalogs)."""
+    `templates` (or of a folder of catalogs). In the two-document form (`plan:`), `document`
+    says which: the agreement (which then refers to the plan) or the plan."""
     t = load_catalog(templates, language)
+    separate = workbook.plan is not None and document == "agreement"
+    agreement_title = workbook.agreement.title.get(language)
+    if document == "plan":
+        workbook = for_plan(workbook)
     b = _Builder(workbook, t)
     agreement = workbook.agreement
     draft = agreement.status == "draft"
@@ -373,25 +397,14 @@ def build_context(
         themes.append(("other", t("other_goals") if themes else "", unthemed))
 
     # (key, title, body, anchor): the chapters in the outline of an agreement, numbered in order.
-    chapters: list[tuple[str, str, tuple[Block, ...], str]] = [
-        ("parties", t("section_parties"), (), "s-parties"),
-        ("purpose", t("section_purpose"), b.blocks(agreement.purpose), "s-purpose"),
-        ("goals", t("section_goals"), (), "s-goals"),
-    ]
-    if workbook.forums:
-        chapters.append(("forums", t("section_forums"), (), "s-forums"))
-    if workbook.monitoring is not None:
-        chapters.append(("monitoring", t("section_monitoring"), (), "s-monitoring"))
-    for section in workbook.sections:
-        chapters.append(
-            ("text", b.text(section.title), b.blocks(section.body), anchor("section", section.id))
-        )
-    chapters.append(("approval", t("section_approval"), (), "s-approval"))
+    if separate:
+        goal_views, themes = {}, []  # the goals are in the plan
+    chapters = _chapters(workbook, b, document, separate, agreement_title)
     sections = tuple(
         SectionView(key, str(n), anchor_id, title, body)
         for n, (key, title, body, anchor_id) in enumerate(chapters, 1)
     )
-    goals_number = next(s.number for s in sections if s.key == "goals")
+    goals_number = next((s.number for s in sections if s.key == "goals"), "")
     theme_views = tuple(
         ThemeView(
             number=f"{goals_number}.{i}" if title else "",
@@ -429,6 +442,13 @@ def build_context(
     )
 
     title = b.text(agreement.title)
+    titles = {language: agreement.title.get(language) for language in agreement.languages}
+    if document == "plan":
+        titles = {
+            language: plan_title(workbook, load_catalog(templates, language))
+            for language in agreement.languages
+        }
+        title = titles[language]
     period = f"{t.date(agreement.period.start)}–{t.date(agreement.period.end)}"
     status_mark = t("draft_mark") if draft else ""
     preparer = b.contact(agreement.preparer)
@@ -436,7 +456,7 @@ def build_context(
         language=language,
         t=t,
         title=title,
-        titles={language: agreement.title.get(language) for language in agreement.languages},
+        titles=titles,
         subject=t("subject", area=area.name, period=period),
         author=preparer.name if preparer else area.name,
         keywords=", ".join(
@@ -469,6 +489,12 @@ def build_context(
         sections=sections,
         toc=toc,
     )
+    context.document, context.separate_plan = document, separate
+    context.agreement_title = agreement_title
+    context.plan_title = plan_title(workbook, t) if workbook.plan is not None else ""
+    if separate:  # no measure concerns anyone in the agreement: they are in the plan
+        context.concerns = {party.id: () for party in workbook.parties}
+        return context
     context.concerns = {
         party.id: _concerns(workbook, party.id, goal_views) for party in workbook.parties
     }
@@ -480,6 +506,44 @@ def build_context(
         if concerns_all_alike(measure, workbook)
     )
     return context
+
+
+Chapter = tuple[str, str, tuple[Block, ...], str]  # (key, title, body, anchor)
+
+
+def _chapters(
+    workbook: Workbook, b: _Builder, document: str, separate: bool, agreement_title: str
+) -> list[Chapter]:
+    """The chapters in the outline of the document, numbered in order: an agreement's, or in
+    the two-document form the plan's (what it belongs to, its goals and its approval)."""
+    t = b.t
+    if document == "plan":
+        basis = blocks(t("plan_basis_text", agreement=agreement_title))
+        return [
+            ("text", t("section_plan_basis"), basis, "s-plan-basis"),
+            ("goals", t("section_goals"), (), "s-goals"),
+            ("approval", t("section_approval"), (), "s-approval"),
+        ]
+    chapters: list[Chapter] = [
+        ("parties", t("section_parties"), (), "s-parties"),
+        ("purpose", t("section_purpose"), b.blocks(workbook.agreement.purpose), "s-purpose"),
+    ]
+    if separate:
+        # Named without the plan's version: a revised plan changes no byte of the agreement.
+        text = blocks(t("plan_reference_text", plan=plan_title(workbook, t)))
+        chapters.append(("text", t("section_goals"), text, "s-goals"))
+    else:
+        chapters.append(("goals", t("section_goals"), (), "s-goals"))
+    if workbook.forums:
+        chapters.append(("forums", t("section_forums"), (), "s-forums"))
+    if workbook.monitoring is not None:
+        chapters.append(("monitoring", t("section_monitoring"), (), "s-monitoring"))
+    for section in workbook.sections:
+        chapters.append(
+            ("text", b.text(section.title), b.blocks(section.body), anchor("section", section.id))
+        )
+    chapters.append(("approval", t("section_approval"), (), "s-approval"))
+    return chapters
 
 
 def _concerns(workbook: Workbook, party_id: str, goals: dict[str, GoalView]) -> tuple[Concern, ...]:

@@ -28,12 +28,19 @@ CHANGES = ("changes.html.j2",)  # a draft's change summary: a PDF only
 class Target:
     """One document in one language; rendered once to HTML and written in every format."""
 
-    kind: str  # "agreement", "changes", "package" or "agenda-item"
+    # "agreement", "changes", "package" or "agenda-item"; of a plan (the two-document form)
+    # "plan", "plan-changes", "plan-package" or "plan-agenda-item"
+    kind: str
     party: str | None
     language: str
     templates: tuple[str, ...]  # its parts, in order: each a whole HTML document
     stem: str  # file name without the extension
     formats: tuple[str, ...] = FORMATS  # the formats it is made in, of those a build asks for
+
+    @property
+    def part(self) -> str:
+        """What kind of document it is, whether of the agreement or of the plan."""
+        return self.kind.removeprefix("plan-")
 
     def describe(self) -> str:
         who = f" for {self.party}" if self.party else ""
@@ -57,25 +64,45 @@ def change_stem(workbook: Workbook, context: DocumentContext, label: str) -> str
     return file_stem(workbook, context.language, context.status_mark, *what)
 
 
+# The names of a plan's files (the two-document form): its kinds and their catalog labels.
+PLAN_LABELS = {
+    "plan": "file_plan",
+    "package": "file_plan_package",
+    "agenda-item": "file_plan_agenda_item",
+}
+AGREEMENT_LABELS = {"package": "file_package", "agenda-item": "file_agenda_item"}
+
+
 def plan(
     workbook: Workbook,
     contexts: dict[str, DocumentContext],
     only: tuple[str, ...] | None = None,
     changes: bool = False,
+    document: str = "agreement",
 ) -> list[Target]:
     """Every target of a build: the full agreement in each language (with `changes`, its change
     summary after it), then each party's package and agenda item in each of its languages.
-    `only` limits it to those parties' documents."""
+    `only` limits it to those parties' documents.
+
+    With `document` "plan" (the two-document form), the plan's: `workbook` is then the plan's
+    view of it (document.context.for_plan), whose version and status name the files, and the
+    contexts are the plan's. The documents are the same templates, the plan's context making them
+    the plan, each party's annex of the measures that concern it, and its agenda item."""
+    is_plan = document == "plan"
+    prefix = "plan-" if is_plan else ""
+    labels = PLAN_LABELS if is_plan else AGREEMENT_LABELS
     targets: list[Target] = []
     if not only:
         for language in workbook.agreement.languages:
-            mark = contexts[language].status_mark
-            targets.append(
-                Target("agreement", None, language, AGREEMENT, file_stem(workbook, language, mark))
-            )
+            ctx = contexts[language]
+            mark = ctx.status_mark
+            what = (workbook.agreement.id, ctx.t(PLAN_LABELS["plan"])) if is_plan else ()
+            stem = file_stem(workbook, language, mark, *what)
+            targets.append(Target(document, None, language, AGREEMENT, stem))
             if changes:
-                stem = change_stem(workbook, contexts[language], "file_changes")
-                targets.append(Target("changes", None, language, CHANGES, stem, ("pdf",)))
+                stem = file_stem(workbook, language, mark, *what or (workbook.agreement.id,),
+                                 ctx.t("file_changes"))
+                targets.append(Target(f"{prefix}changes", None, language, CHANGES, stem, ("pdf",)))
     for party in workbook.parties:
         if only and party.id not in only:
             continue
@@ -84,12 +111,10 @@ def plan(
             package: tuple[str, ...] = PACKAGE
             if not has_common_part(ctx, party.id):
                 package = tuple(part for part in PACKAGE if part != COMMON_PART)
-            for kind, templates, label in (
-                ("package", package, "file_package"),
-                ("agenda-item", AGENDA_ITEM, "file_agenda_item"),
-            ):
-                stem = file_stem(workbook, language, ctx.status_mark, party.id, ctx.t(label))
-                targets.append(Target(kind, party.id, language, templates, stem))
+            for kind, templates in (("package", package), ("agenda-item", AGENDA_ITEM)):
+                label = ctx.t(labels[kind])
+                stem = file_stem(workbook, language, ctx.status_mark, party.id, label)
+                targets.append(Target(f"{prefix}{kind}", party.id, language, templates, stem))
     return targets
 
 

@@ -33,10 +33,12 @@ class BuildReport:
     up_to_date: list[str] = field(default_factory=list)  # not rendered: nothing it shows changed
     unchanged: bool = False  # nothing at all needed doing
     seconds: float = 0.0
+    # The two-document form (workbook `plan:`): the build of the plan's folder, after this one.
+    plan: BuildReport | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failures and (self.plan is None or self.plan.ok)
 
     @property
     def built(self) -> list[str]:
@@ -74,6 +76,8 @@ def print_report(report: BuildReport, say: Say, *, files: bool = False) -> None:
         for name in report.written:
             say(f"rebuilt {name}")
     say(report.summary())
+    if report.plan is not None:
+        print_report(report.plan, say, files=files)
 
 
 def _counted(n: int) -> str:

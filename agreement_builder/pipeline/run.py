@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..errors import AgreementBuilderError, BuildRefused, OutputError, VersionInputError
 from ..theme import SHIPPED, Templates
+from ..workbook.parts import agreement_part
 from ..workbook.validate import load_workbook
 
 # The modules that plan and render (Jinja, Babel, the document context) are imported only once a
@@ -72,6 +73,19 @@ class Gathered:
     inputs: str  # of the assets, the workbook and the version compared with: all of it
     changes: ChangeSet | None  # against the previous version, for a draft's change summary
     follow_up: FollowUp | None = None  # set for the documents of a year's follow-up
+    # "plan" for the plan's documents in the two-document form (workbook `plan:`), which go into
+    # `<agreement id>/plan-<plan version>/`
+    document: str = "agreement"
+
+    @property
+    def shown(self) -> Workbook:
+        """The workbook as the documents show it: for a plan, with the plan's version, status,
+        date and approvers (workbook/parts.py), which name its files and decide its finality."""
+        if self.document == "plan":
+            from ..workbook.parts import for_plan
+
+            return for_plan(self.workbook)
+        return self.workbook
 
 
 @dataclass(frozen=True)
@@ -121,6 +135,13 @@ def build(
     templates = Templates.of(templates)
     job = gather(workbook_path, output_root, templates, reference_docx, formats, only, previous)
     report = _build_into(job, BuildReport(job.version_dir), force, jobs, progress, started)
+    if job.workbook.plan is not None:
+        # The two-document form: the plan is built into a folder of its own, after the agreement.
+        plan_job = gather_plan(job, output_root)
+        report.plan = _build_into(
+            plan_job, BuildReport(plan_job.version_dir), force, jobs, progress, time.perf_counter()
+        )
+        return report  # the quick check below knows one folder only: the full path each time
     if report.ok and not only:  # what a next build with nothing to do checks first (quick.py)
         with contextlib.suppress(OSError, AgreementBuilderError):
             quick.record(
@@ -274,19 +295,22 @@ def gather(
         old = previous_of(workbook, output_root, previous)
     except VersionInputError as error:
         raise BuildRefused(f"--previous: {error}") from None
-    changes = None
+    changes, compared = None, ""
     if old is not None:
         from ..changes.compare import compare
 
-        changes = compare(old, workbook)
+        if workbook.plan is None:
+            changes, compared = compare(old, workbook), snapshot(old).hex()
+        else:  # the two-document form: the agreement's change summary leaves the plan out
+            changes = compare(agreement_part(old), agreement_part(workbook))
+            compared = snapshot(agreement_part(old)).hex()
     reference = _checked_reference(reference_docx)
     assets = _assets_hash(templates, reference, formats)
-    compared = snapshot(old).hex() if old is not None else ""
-    # The agreement's documents depend on the workbook without its yearly follow-up: recording
-    # a year's follow-up or indicator values changes no approved (final) version.
-    agreement_only = workbook.model_copy(update={"follow_up": [], "indicator_values": []})
+    # The agreement's documents depend on the workbook without its yearly follow-up (recording
+    # a year's follow-up or indicator values changes no approved, final, version) and, in the
+    # two-document form, without the plan (a revised plan changes no file of the agreement).
     inputs = hashlib.sha256(
-        (assets + snapshot(agreement_only).hex() + compared).encode()
+        (assets + snapshot(agreement_part(workbook)).hex() + compared).encode()
     ).hexdigest()
     return Gathered(
         workbook,
@@ -301,6 +325,35 @@ def gather(
     )
 
 
+def gather_plan(agreement: Gathered, output_root: Path) -> Gathered:
+    """The plan's build (the two-document form), from what the agreement's gathered: its own
+    folder `<agreement id>/plan-<plan version>/`, its inputs (the plan's part of the workbook,
+    see workbook/parts.py) and its change summary against the previous plan version (goals,
+    measures and indicators only)."""
+    from ..workbook.parts import plan_content, plan_part
+    from .versions import PLAN_PREFIX, previous_plan_of
+
+    workbook = agreement.workbook
+    assert workbook.plan is not None
+    old = previous_plan_of(workbook, output_root)
+    changes, compared = None, ""
+    if old is not None and old.plan is not None:
+        from ..changes.compare import compare
+
+        changes = compare(*plan_content(old, workbook))
+        compared = snapshot(plan_part(old)).hex()
+    inputs = hashlib.sha256(
+        (agreement.assets + snapshot(plan_part(workbook)).hex() + compared).encode()
+    ).hexdigest()
+    return replace(
+        agreement,
+        version_dir=agreement.version_dir.parent / f"{PLAN_PREFIX}{workbook.plan.version}",
+        inputs=inputs,
+        changes=changes,
+        document="plan",
+    )
+
+
 def _final_on_disk(job: Gathered, folder: Folder, state: BuildState) -> bool:
     """Whether the version folder holds a final version, known from any of what it holds: the
     build state, the manifest or the workbook it was built from (deleting one file does not
@@ -309,19 +362,23 @@ def _final_on_disk(job: Gathered, folder: Folder, state: BuildState) -> bool:
     if job.follow_up is not None:
         return False  # a year's follow-up is rebuilt as the year goes on
     built_from = folder.read(SNAPSHOT, MAX_LISTING)
-    statuses = {state.status, recorded_manifest(folder).get("status"), _status_of(built_from)}
+    statuses = {
+        state.status,
+        recorded_manifest(folder).get("status"),
+        _status_of(built_from, job.document),
+    }
     if "final" not in statuses:
         return False
-    agreement = job.workbook.agreement
+    agreement = job.shown.agreement
     if (
         agreement.status != "final"
-        or not _same_agreement(built_from, job.workbook)
+        or not _same_document(built_from, job)
         or (state.inputs is not None and state.inputs != job.inputs)
     ):
         raise BuildRefused(
             f"version {agreement.version} is final and already built in {job.version_dir}; "
             "its inputs have changed since. An approved version is never overwritten: "
-            "raise agreement.version in the workbook to build a new version."
+            f"raise {job.document}.version in the workbook to build a new version."
         )
     return True
 
@@ -350,7 +407,28 @@ def _same_agreement(built_from: bytes | None, workbook: Workbook) -> bool:
     return _agreement_data(built_from) == _agreement_data(snapshot(workbook))
 
 
-def _status_of(built_from: bytes | None) -> str | None:
+def _same_document(built_from: bytes | None, job: Gathered) -> bool:
+    """Whether the folder's documents were built from what this job's show of the workbook:
+    the agreement (in the two-document form without the plan) or the plan."""
+    if job.workbook.plan is None:
+        return _same_agreement(built_from, job.workbook)
+    if built_from is None:
+        return False
+    import yaml
+    from pydantic import ValidationError
+
+    from ..workbook.model import Workbook
+    from ..workbook.parts import plan_part
+
+    try:
+        old = Workbook.model_validate(yaml.safe_load(built_from))
+        part = plan_part if job.document == "plan" else agreement_part
+        return snapshot(part(old)) == snapshot(part(job.workbook))
+    except (yaml.YAMLError, ValidationError, ValueError):
+        return False
+
+
+def _status_of(built_from: bytes | None, document: str = "agreement") -> str | None:
     """The status in a version's workbook.yaml (None if there is none, or it is unreadable)."""
     if not built_from:
         return None
@@ -358,7 +436,7 @@ def _status_of(built_from: bytes | None) -> str | None:
 
     try:
         data = yaml.safe_load(built_from)
-        status = data["agreement"]["status"]
+        status = data[document]["status"]
     except (yaml.YAMLError, TypeError, KeyError):
         return None
     return status if isinstance(status, str) else None
@@ -379,8 +457,11 @@ def _up_to_date(
         )
     if force or job.only or state.inputs != job.inputs or not state.complete(folder):
         return False
-    # What the version was built from, for `diff` and a later build's --previous.
-    folder.write_if_changed(SNAPSHOT, snapshot(job.workbook))
+    # What the version was built from, for `diff` and a later build's --previous; in the
+    # two-document form kept as it is while what its documents show is the same (a revised plan
+    # changes no byte of the agreement's folder).
+    if job.workbook.plan is None or not _same_document(folder.read(SNAPSHOT, MAX_LISTING), job):
+        folder.write_if_changed(SNAPSHOT, snapshot(job.workbook))
     return True
 
 
@@ -421,14 +502,21 @@ def plan_documents(
     languages = job.workbook.agreement.languages
     job.templates.check(languages)
     contexts: dict[str, DocumentContext] = {
-        language: build_context(job.workbook, language, job.templates) for language in languages
+        language: build_context(job.workbook, language, job.templates, job.document)
+        for language in languages
     }
     if job.follow_up is not None:
         from .plan import plan_follow_up
 
         targets = plan_follow_up(job.workbook, contexts, job.follow_up.year)
     else:
-        targets = plan(job.workbook, contexts, job.only or None, changes=job.changes is not None)
+        targets = plan(
+            job.shown,
+            contexts,
+            job.only or None,
+            changes=job.changes is not None,
+            document=job.document,
+        )
     previous = dict(state.documents)
     listed = _listed_documents(folder) if final else {}
     result = Plan(contexts, targets, recorded=previous)
@@ -518,7 +606,7 @@ def _render_parts(
     from ..render.html import render_html
     from .summary import summary_html
 
-    if target.kind == "changes" and changes is not None:
+    if target.part == "changes" and changes is not None:
         return [summary_html(changes, context, templates)]
     extra = {}
     if target.party:
@@ -545,7 +633,7 @@ def render_documents(
     module's description), except in a final version, whose files are only ever added."""
     from .schedule import run
 
-    status = "follow-up" if job.follow_up is not None else job.workbook.agreement.status
+    status = "follow-up" if job.follow_up is not None else job.shown.agreement.status
     state.status, state.inputs = status, None
     if not plan.tasks:
         return
@@ -646,7 +734,8 @@ def write_listings(
                 folder.remove(name)
         state.inputs = job.inputs
     documents = list(state.documents.values())
-    folder.write_if_changed(MANIFEST, manifest(job.workbook.agreement, documents))
+    document = job.document if job.document != "agreement" else None
+    folder.write_if_changed(MANIFEST, manifest(job.shown.agreement, documents, document))
     language = job.workbook.agreement.languages[0]
     write_index(folder, plan.contexts[language], documents, job.templates)
     state.write(folder)

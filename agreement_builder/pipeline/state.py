@@ -100,10 +100,12 @@ def recorded_manifest(folder: Folder) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def manifest(agreement: Any, documents: list[Document]) -> bytes:
-    """manifest.json: the version and its documents."""
+def manifest(agreement: Any, documents: list[Document], document: str | None = None) -> bytes:
+    """manifest.json: the version and its documents; `document` "plan" for a plan's version
+    (the two-document form), whose version and status are the plan's."""
     data = {
         "agreement": agreement.id,
+        **({"document": document} if document else {}),
         "version": agreement.version,
         "status": agreement.status,
         "documents": [document.manifest_entry() for document in documents],

@@ -67,18 +67,34 @@ def version_key(version: str) -> tuple:
     )
 
 
-def previous_version(agreement_dir: Path, version: str) -> Path | None:
-    """The built version folder in `agreement_dir` with the highest version below `version`."""
+# The folder of a plan's version (the two-document form, workbook `plan:`), beside the agreement's
+# version folders: OUTPUT/<agreement id>/plan-<plan version>/.
+PLAN_PREFIX = "plan-"
+# Folders beside the versions that are not versions of the agreement.
+NOT_AGREEMENT_VERSIONS = (PLAN_PREFIX, "follow-up-")
+
+
+def previous_version(agreement_dir: Path, version: str, prefix: str = "") -> Path | None:
+    """The built version folder in `agreement_dir` with the highest version below `version`:
+    an agreement's (`prefix` empty), or a plan's (`prefix` PLAN_PREFIX, folders `plan-<v>`)."""
     if not agreement_dir.is_dir():
         return None
-    below = [
-        folder
-        for folder in agreement_dir.iterdir()
-        if folder.is_dir()
-        and (folder / SNAPSHOT).is_file()
-        and version_key(folder.name) < version_key(version)
-    ]
-    return max(below, key=lambda folder: version_key(folder.name), default=None)
+    below = []
+    for folder in agreement_dir.iterdir():
+        name = folder.name
+        if prefix:
+            if not name.startswith(prefix):
+                continue
+            name = name[len(prefix) :]
+        elif name.startswith(NOT_AGREEMENT_VERSIONS):
+            continue
+        if (
+            folder.is_dir()
+            and (folder / SNAPSHOT).is_file()
+            and version_key(name) < version_key(version)
+        ):
+            below.append((version_key(name), folder))
+    return max(below, default=(None, None))[1]
 
 
 def previous_of(workbook: Workbook, output_root: Path, given: Path | None) -> Workbook | None:
@@ -90,3 +106,13 @@ def previous_of(workbook: Workbook, output_root: Path, given: Path | None) -> Wo
     if given is None:
         given = previous_version(output_root / workbook.agreement.id, workbook.agreement.version)
     return load_version(given) if given is not None else None
+
+
+def previous_plan_of(workbook: Workbook, output_root: Path) -> Workbook | None:
+    """The plan version a draft plan's change summary compares with: the highest plan version
+    below this one built under `output_root` (None for a final plan, or when there is none)."""
+    plan = workbook.plan
+    if plan is None or plan.status != "draft":
+        return None
+    folder = previous_version(output_root / workbook.agreement.id, plan.version, PLAN_PREFIX)
+    return load_version(folder) if folder is not None else None
