@@ -100,8 +100,13 @@ def plan(
             stem = file_stem(workbook, language, mark, *what)
             targets.append(Target(document, None, language, AGREEMENT, stem))
             if changes:
-                stem = file_stem(workbook, language, mark, *what or (workbook.agreement.id,),
-                                 ctx.t("file_changes"))
+                stem = file_stem(
+                    workbook,
+                    language,
+                    mark,
+                    *what or (workbook.agreement.id,),
+                    ctx.t("file_changes"),
+                )
                 targets.append(Target(f"{prefix}changes", None, language, CHANGES, stem, ("pdf",)))
     for party in workbook.parties:
         if only and party.id not in only:

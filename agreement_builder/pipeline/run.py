@@ -442,9 +442,7 @@ def _status_of(built_from: bytes | None, document: str = "agreement") -> str | N
     return status if isinstance(status, str) else None
 
 
-def _up_to_date(
-    job: Gathered, folder: Folder, state: BuildState, force: bool, final: bool
-) -> bool:
+def _up_to_date(job: Gathered, folder: Folder, state: BuildState, force: bool, final: bool) -> bool:
     """Whether the version is built from these very inputs already, with every file in place
     (a final one whatever `force` says: it is never rebuilt)."""
     if job.follow_up is not None:
@@ -536,9 +534,7 @@ def plan_documents(
                     job.templates,
                 )
             else:
-                parts = _render_parts(
-                    target, contexts[target.language], job.templates, job.changes
-                )
+                parts = _render_parts(target, contexts[target.language], job.templates, job.changes)
         except Exception as exc:  # a template error fails this document only
             report.failures.append(Failure(target.describe(), "html", _reason(exc)))
             continue

@@ -27,7 +27,6 @@ def snapshot(workbook: Workbook) -> bytes:
     return dump_workbook(to_data(workbook), SNAPSHOT_HEADER).encode("utf-8")
 
 
-
 def load_version(path: Path) -> Workbook:
     """The workbook of `path`: a workbook file, or a version folder's snapshot.
 

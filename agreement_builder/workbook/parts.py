@@ -85,6 +85,9 @@ def plan_content(old: Workbook, new: Workbook) -> tuple[Workbook, Workbook]:
     old_part, new_part = plan_part(old), plan_part(new)
     same = {
         key: getattr(new_part, key)
-        for key in ("agreement", "plan", "wellbeing_area", "municipalities", "other_parties")
+        for key in ("plan", "wellbeing_area", "municipalities", "other_parties")
     }
+    # The older one keeps its version and date: the summary names what it compares with.
+    dated = {"version": old_part.agreement.version, "date": old_part.agreement.date}
+    same["agreement"] = new_part.agreement.model_copy(update=dated)
     return old_part.model_copy(update=same), new_part
