@@ -1,148 +1,196 @@
-"""Time the whole Lapland batch as PDF, a rebuild with nothing changed, and LibreOffice.
+"""The whole batch as the README builds it, against LibreOffice and against its own limit.
 
-Prints figures; asserts nothing (tests never assert timings). Run from the project root:
+Prints, for one workbook (default: the Lapland example), with the load average:
+- the README's main job (every document, PDF and DOCX) from the command line, wall and CPU,
+  divided by LibreOffice's time converting the same packages' DOCX to PDF in one call, measured
+  in the same run;
+- the command line's rebuild with nothing changed (median of five);
+- a rebuild after editing one measure's text, its CPU against the full build's;
+- a full build in this process with one job: the DOCX writer's share of its CPU, and the build
+  against its limit: each unique page drawn once (the CPU WeasyPrint took to draw each distinct
+  part, counted once) plus each DOCX at python-docx's raw speed (opening the written DOCX and
+  saving it again: the least any python-docx writer spends on that document).
 
-    python3 benchmarks/batch.py [--jobs N] [--workbook workbooks/lappi.yaml]
+Asserts nothing: tests never assert timings. Run from the project root:
+
+    python3 benchmarks/batch.py [--workbook workbooks/lappi.yaml] [--jobs N] [--no-libreoffice]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import resource
+import hashlib
+import io
+import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import ROOT, cli, libreoffice, load, median, run
+
 sys.path.insert(0, str(ROOT))
 
-from agreement_builder.pipeline.run import build  # noqa: E402
+
+def manifest(output: Path) -> list[dict]:
+    [found] = output.glob("*/*/manifest.json")
+    return json.loads(found.read_text(encoding="utf-8"))["documents"]
 
 
-def peak_mb() -> float:
-    """Peak resident memory of this process and of its (finished) worker processes, in MB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, workers) / 1024
+def edit_one_measure(workbook: Path) -> str:
+    """Change the Finnish text of the measure that concerns the fewest parties; its id."""
+    import yaml
+
+    data = yaml.safe_load(workbook.read_text(encoding="utf-8"))
+    measures = [m for goal in data["goals"] for m in goal.get("measures", [])]
+    chosen = min(measures, key=lambda m: len(m.get("responsible", [])))
+    text = workbook.read_text(encoding="utf-8")
+    at = text.index(f"id: {chosen['id']}\n")
+    at = text.index("fi:", at) + len("fi:")
+    line_end = text.index("\n", at)
+    rest = text[at:line_end].strip()
+    if rest in (">-", ">", "|", "|-"):  # a block scalar: the text starts on the next line
+        at = line_end + 1
+        at += len(text[at:]) - len(text[at:].lstrip(" "))
+    else:
+        at += len(text[at:line_end]) - len(text[at:line_end].lstrip(" "))
+        if text[at] in "'\"":
+            at += 1
+    workbook.write_text(text[:at] + "Muutettu: " + text[at:], encoding="utf-8")
+    return str(chosen["id"])
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and its finished worker processes."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
-
-
-def tagging_cost(workbook: Path) -> tuple[float, float]:
-    """Seconds to draw the full agreement tagged (PDF/A-2a, PDF/UA) and untagged, in-process."""
-    from weasyprint import HTML
-
-    from agreement_builder.document.context import build_context
-    from agreement_builder.render.html import render_html
-    from agreement_builder.render.pdf import PDF_VARIANT, ConfinedFetcher
-    from agreement_builder.theme import Templates
-    from agreement_builder.workbook.validate import load_workbook
-
-    loaded = load_workbook(workbook)
-    language = loaded.agreement.languages[0]
-    templates = Templates.shipped()
-    context = build_context(loaded, language, templates)
-    html = render_html(templates, "agreement.html.j2", context)
-    base = templates.base.as_uri() + "/"
-    timings = []
-    for variant in (PDF_VARIANT, None):
-        best = float("inf")
-        for _ in range(3):
-            started = time.perf_counter()
-            fetcher = ConfinedFetcher(templates)
-            document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
-                pdf_variant=variant
-            )
-            document.write_pdf(pdf_variant=variant)
-            best = min(best, time.perf_counter() - started)
-        timings.append(best)
-    return timings[0], timings[1]
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workbook", type=Path, default=ROOT / "workbooks" / "lappi.yaml")
-    parser.add_argument("--jobs", type=int, default=None)
-    args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="agreement-bench-"))
-    try:
-        # Figures from a busy machine mislead: say how busy it was.
-        print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-        started, cpu = time.perf_counter(), cpu_seconds()
-        report = build(args.workbook, scratch / "pdf", formats=("pdf",), jobs=args.jobs)
-        batch = time.perf_counter() - started
-        cpu = cpu_seconds() - cpu
-        pdfs = [d for d in report.documents if d.format == "pdf"]
-        packages = [d for d in pdfs if d.kind == "package"]
-        size = sum((report.version_dir / d.path).stat().st_size for d in pdfs)
-        print(
-            f"batch from scratch: {len(pdfs)} PDFs ({len(packages)} packages), "
-            f"{sum(d.pages or 0 for d in pdfs)} pages, {size / 1e6:.1f} MB, {batch:.1f} s wall, "
-            f"{cpu:.1f} s CPU, failures {len(report.failures)}"
-        )
-        print(f"peak memory (largest process): {peak_mb():.0f} MB")
-
-        started = time.perf_counter()
-        again = build(args.workbook, scratch / "pdf", formats=("pdf",), jobs=args.jobs)
-        print(
-            f"rebuild with nothing changed: {time.perf_counter() - started:.3f} s "
-            f"(built {len(again.built)})"
-        )
-        tagged, untagged = tagging_cost(args.workbook)
-        print(
-            f"the agreement drawn tagged (PDF/A-2a + PDF/UA) {tagged:.2f} s, untagged "
-            f"{untagged:.2f} s: tagging costs {100 * (tagged / untagged - 1):.0f} %"
-        )
-
-        # Every format, as the command line builds it; then the command line's no-change rebuild,
-        # which is what a preparer waits for (interpreter start and imports included).
-        full = build(args.workbook, scratch / "full", jobs=args.jobs)
-        command = [sys.executable, "-m", "agreement_builder", "build", str(args.workbook)]
-        started = time.perf_counter()
-        subprocess.run([*command, "-o", str(scratch / "full")], capture_output=True, check=True)
-        print(
-            "command-line rebuild with nothing changed (PDF and DOCX): "
-            f"{time.perf_counter() - started:.2f} s"
-        )
-        files = [
-            str(full.version_dir / d.path)
-            for d in full.documents
-            if d.kind == "package" and d.format == "docx"
+def main_job(args: argparse.Namespace, scratch: Path) -> None:
+    workbook = scratch / args.workbook.name
+    shutil.copy(args.workbook, workbook)
+    output = scratch / "output"
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    print(f"before the main job: {load()}")
+    full = run(cli("build", str(workbook), "-o", str(output), *jobs))
+    documents = manifest(output)
+    pages = sum(d["pages"] or 0 for d in documents)
+    print(
+        f"main job (build {args.workbook.name}: {len(documents)} documents, PDF and DOCX, "
+        f"{pages} PDF pages) from the command line: {full}"
+    )
+    print(f"after it: {load()}")
+    office = libreoffice()
+    if office and not args.no_libreoffice:
+        [version_dir] = {p.parent for p in output.glob("*/*/manifest.json")}
+        packages = [
+            str(version_dir / d["path"])
+            for d in documents
+            if d["kind"] == "package" and d["format"] == "docx"
         ]
-        soffice = shutil.which("soffice") or shutil.which("libreoffice")
-        if soffice is None:
-            print("LibreOffice not installed: no comparison")
-            return
-        started = time.perf_counter()
-        subprocess.run(
+        converted = run(
             [
-                soffice,
+                office,
                 f"-env:UserInstallation=file://{scratch}/lo",
                 "--headless",
                 "--convert-to",
                 "pdf",
                 "--outdir",
                 str(scratch / "lo-out"),
-                *files,
-            ],
-            capture_output=True,
-            check=True,
+                *packages,
+            ]
         )
-        libreoffice = time.perf_counter() - started
+        print(f"LibreOffice converting the same {len(packages)} packages' DOCX to PDF: {converted}")
         print(
-            f"LibreOffice, the same {len(files)} packages' DOCX to PDF in one call: "
-            f"{libreoffice:.1f} s"
+            f"main job / LibreOffice: {full.wall / converted.wall:.2f} (wall), "
+            f"{full.cpu / converted.cpu:.2f} (CPU)   [{load()}]"
         )
-        print(f"ratio ours (whole batch) / LibreOffice (packages only): {batch / libreoffice:.2f}")
+    else:
+        print("LibreOffice not run: no comparison")
+
+    again = [run(cli("build", str(workbook), "-o", str(output))) for _ in range(5)]
+    print(
+        "command-line rebuild with nothing changed, median of 5: "
+        f"{median([r.wall for r in again]):.3f} s wall, {median([r.cpu for r in again]):.3f} s CPU"
+        f" ({again[-1].output.strip().splitlines()[-1]})"
+    )
+
+    measure = edit_one_measure(workbook)
+    edited = run(cli("build", str(workbook), "-o", str(output), *jobs))
+    print(
+        f"rebuild after editing measure {measure}'s text: {edited}; "
+        f"{edited.cpu / full.cpu:.2f} of the full build's CPU "
+        f"({edited.output.strip().splitlines()[-1]})"
+    )
+
+
+def in_process(args: argparse.Namespace, scratch: Path) -> None:
+    """One job, in this process: what each writer costs, and the limit."""
+    import docx
+
+    from agreement_builder.pipeline.render import load_writers
+    from agreement_builder.pipeline.run import build
+    from agreement_builder.render import docx as docx_writer
+    from agreement_builder.render import pdf as pdf_writer
+
+    load_writers()  # imports are not the build's work
+    docx_cpu = [0.0]
+    written: list[bytes] = []
+    drawn: dict[str, tuple[float, int]] = {}  # distinct part -> (CPU to draw it, pages)
+    draws = [0, 0]  # parts drawn, pages drawn (duplicates included)
+    render_docx, draw = docx_writer.render_docx, pdf_writer._draw
+
+    def timed_docx(*a, **k):
+        started = time.process_time()
+        output = render_docx(*a, **k)
+        docx_cpu[0] += time.process_time() - started
+        written.append(output.data)
+        return output
+
+    def timed_draw(html, *a, **k):
+        started = time.process_time()
+        output = draw(html, *a, **k)
+        key = hashlib.sha256(html.encode()).hexdigest()
+        drawn.setdefault(key, (time.process_time() - started, output.pages))
+        draws[0] += 1
+        draws[1] += output.pages
+        return output
+
+    docx_writer.render_docx, pdf_writer._draw = timed_docx, timed_draw
+    try:
+        started_cpu, started = time.process_time(), time.perf_counter()
+        build(args.workbook, scratch / "in-process", jobs=1)
+        cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
+    finally:
+        docx_writer.render_docx, pdf_writer._draw = render_docx, draw
+    print(f"full build in this process, one job: {wall:.1f} s wall, {cpu:.1f} s CPU  [{load()}]")
+    print(
+        f"the DOCX writer: {docx_cpu[0]:.2f} s CPU for {len(written)} DOCX, "
+        f"{100 * docx_cpu[0] / cpu:.1f} % of the build's CPU"
+    )
+    raw = time.process_time()
+    for data in written:
+        docx.Document(io.BytesIO(data)).save(io.BytesIO())
+    raw = time.process_time() - raw
+    unique_pages = sum(pages for _, pages in drawn.values())
+    pages_cpu = sum(seconds for seconds, _ in drawn.values())
+    limit = pages_cpu + raw
+    print(
+        f"drawn: {draws[0]} parts, {draws[1]} pages; distinct: {len(drawn)} parts, "
+        f"{unique_pages} pages, {pages_cpu:.1f} s CPU ({pages_cpu / max(unique_pages, 1):.3f} s a "
+        f"page); the DOCX at python-docx's raw speed (open and save): {raw:.2f} s CPU"
+    )
+    print(f"full build / its limit: {cpu:.1f} / {limit:.1f} s CPU = {cpu / limit:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workbook", type=Path, default=ROOT / "workbooks" / "lappi.yaml")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes [the cores]")
+    parser.add_argument("--no-libreoffice", action="store_true")
+    args = parser.parse_args()
+    args.workbook = args.workbook.resolve()
+    scratch = Path(tempfile.mkdtemp(prefix="agreement-bench-"))
+    try:
+        main_job(args, scratch)
+        in_process(args, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
