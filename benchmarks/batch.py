@@ -46,7 +46,13 @@ def edit_one_measure(workbook: Path) -> str:
 
     data = yaml.safe_load(workbook.read_text(encoding="utf-8"))
     measures = [m for goal in data["goals"] for m in goal.get("measures", [])]
-    chosen = min(measures, key=lambda m: len(m.get("responsible", [])))
+    everyone = len(data.get("municipalities", []))
+
+    def concerned(measure: dict) -> int:
+        who = measure.get("responsible", [])
+        return sum(everyone if party == "all-municipalities" else 1 for party in who)
+
+    chosen = min(measures, key=concerned)
     text = workbook.read_text(encoding="utf-8")
     at = text.index(f"id: {chosen['id']}\n")
     at = text.index("fi:", at) + len("fi:")

@@ -69,6 +69,8 @@ class TaskResult:
     outputs: list[Output] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (format, reason)
     notes: list[str] = field(default_factory=list)
+    # Of several parts: each part's PDF by its fingerprint, kept for the next build (run.py).
+    parts: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 def load_writers() -> None:
@@ -108,6 +110,7 @@ def render_task(task: RenderTask) -> TaskResult:
                     f"{described}: refused to fetch {url}" for url in dict.fromkeys(refused)
                 )
                 result.outputs.append(Output("pdf", pdf.data, pdf.pages))
+                result.parts = list(zip(task.part_fingerprints, pdf.parts, strict=False))
             else:
                 # Composed of the parts' bodies, each written once a process (the agreement's).
                 docx = render_docx(task.parts, reference_docx=task.reference_docx)

@@ -40,6 +40,9 @@ from ..workbook.validate import load_workbook
 # build knows it has something to render, so that a build with nothing to do answers at once.
 from . import quick
 from .files import Folder, sha256
+from .parts import keep as keep_parts
+from .parts import kept as kept_parts
+from .parts import prune as prune_parts
 from .render import FORMATS, RenderTask, TaskResult, fingerprint, load_writers
 from .report import BuildReport, Failure, Progress
 from .state import MANIFEST, MAX_LISTING, STATE, BuildState, Document, manifest, recorded_manifest
@@ -106,6 +109,7 @@ class Plan:
     # PDFs on disk with the bytes recorded, by fingerprint, that documents to render join.
     ready: dict[str, bytes] = field(default_factory=dict)
     recorded: dict[str, Document] = field(default_factory=dict)  # what the last build made
+    parts: set[str] = field(default_factory=set)  # the fingerprints of every package's parts
 
 
 def build(
@@ -182,6 +186,8 @@ def _build_into(
             folder.write_if_changed(SNAPSHOT, snapshot(job.workbook))
         render_documents(job, folder, plan, state, report, jobs, progress, final)
         write_listings(job, folder, plan, state, report, final)
+        if not job.only and not final:
+            prune_parts(folder, plan.parts)
     return _finish(report, state, started)
 
 
@@ -539,6 +545,8 @@ def plan_documents(
             report.failures.append(Failure(target.describe(), "html", _reason(exc)))
             continue
         document_fingerprint = fingerprint(job.assets, parts)
+        if len(parts) > 1:
+            result.parts.update(fingerprint(job.assets, (part,)) for part in parts)
         todo = []
         for fmt in (f for f in job.formats if f in target.formats):
             name = f"{target.stem}.{fmt}"
@@ -577,6 +585,9 @@ def plan_documents(
             data = document.read(folder)
             if data is not None:
                 result.ready[document.fingerprint] = data
+    # The parts of the packages an earlier build drew (a party's cover and annex): joined too.
+    with contextlib.suppress(OutputError):
+        result.ready.update(kept_parts(folder, joined - result.ready.keys()))
     return result
 
 
@@ -634,10 +645,14 @@ def render_documents(
     if not plan.tasks:
         return
     state.write(folder)  # a final version is known as final from here on
+    known = {d.fingerprint for d in state.documents.values()} | plan.ready.keys()
     with _workers(jobs) as pool:
         for result in run(plan.tasks, plan.ready, pool=pool, progress=progress):
             _write_result(result, folder, state, report, final)
             state.write(folder)
+            known.add(result.fingerprint)  # a document's own PDF is no part to keep
+            with contextlib.suppress(OutputError):
+                keep_parts(folder, result.parts, known)
 
 
 def _withdraw_manifest(folder: Folder, name: str) -> None:

@@ -51,6 +51,7 @@ class PdfOutput:
     pages: int
     refused: tuple[str, ...]  # URLs the document asked for and did not get
     anchor_pages: dict[str, int]  # element id -> the page it is on, 1-based
+    parts: tuple[bytes, ...] = ()  # of several parts: each part's own PDF, drawn or given
 
 
 class ConfinedFetcher(URLFetcher):
@@ -130,7 +131,8 @@ def render_pdf(
     if len(drawn) == 1:
         return PdfOutput(drawn[0].data, drawn[0].pages, refused, drawn[0].anchor_pages)
     joined = join_pdfs([output.data for output in drawn])
-    return PdfOutput(joined.data, joined.pages, refused, joined.anchor_pages)
+    parts_pdf = tuple(output.data for output in drawn)
+    return PdfOutput(joined.data, joined.pages, refused, joined.anchor_pages, parts_pdf)
 
 
 def _draw(html: str, templates: Templates) -> PdfOutput:
