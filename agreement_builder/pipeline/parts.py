@@ -5,11 +5,12 @@ each drawn on its own. When one measure's text changes, the agreement changes in
 but most parties' own parts do not: a build joins the parts it kept instead of drawing them
 again. A part is named by the fingerprint of its HTML and the sha256 of its PDF
 (`<fingerprint>-<sha256>.pdf`); one whose bytes are not those of its name is not used. A complete
-build removes the parts no document of the version has any more.
+build removes the parts no document of the version has any more; only a draft keeps any.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from ..errors import OutputError
@@ -42,14 +43,13 @@ def keep(folder: Folder, drawn: Iterable[tuple[str, bytes]], skip: set[str]) -> 
         return
     with folder.subfolder(PARTS) as parts:
         for fingerprint, data in fresh:
-            name = f"{fingerprint}-{sha256(data)}.pdf"
-            if not parts.exists(name):
-                parts.write(name, data)
+            parts.write_if_changed(f"{fingerprint}-{sha256(data)}.pdf", data)  # or repaired
             skip.add(fingerprint)
 
 
 def prune(folder: Folder, in_use: set[str]) -> None:
-    """Remove the kept parts no document of the version joins any more."""
+    """Remove the kept parts no document of the version joins any more (with none in use, the
+    folder too: a final version keeps none, it is never built again)."""
     if not folder.exists(PARTS):
         return
     try:
@@ -57,5 +57,7 @@ def prune(folder: Folder, in_use: set[str]) -> None:
             for name in parts.names():
                 if name.partition("-")[0] not in in_use:
                     parts.remove(name)
-    except OutputError:
+        if not in_use:
+            os.rmdir(PARTS, dir_fd=folder.fd)
+    except (OSError, OutputError):
         return  # kept parts are a cache: never a reason for a build to fail

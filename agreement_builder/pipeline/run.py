@@ -187,7 +187,8 @@ def _build_into(
         render_documents(job, folder, plan, state, report, jobs, progress, final)
         write_listings(job, folder, plan, state, report, final)
         if not job.only and not final:
-            prune_parts(folder, plan.parts)
+            draft = job.follow_up is None and job.workbook.agreement.status == "draft"
+            prune_parts(folder, plan.parts if draft else set())
     return _finish(report, state, started)
 
 
@@ -651,8 +652,9 @@ def render_documents(
             _write_result(result, folder, state, report, final)
             state.write(folder)
             known.add(result.fingerprint)  # a document's own PDF is no part to keep
-            with contextlib.suppress(OutputError):
-                keep_parts(folder, result.parts, known)
+            if status == "draft":  # a final version is never built again
+                with contextlib.suppress(OutputError):
+                    keep_parts(folder, result.parts, known)
 
 
 def _withdraw_manifest(folder: Folder, name: str) -> None:

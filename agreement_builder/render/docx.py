@@ -20,23 +20,26 @@ import hashlib
 import io
 import re
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 import docx
 import lxml.html
 from docx.document import Document
+from docx.opc.packuri import PackURI
+from docx.opc.phys_pkg import PhysPkgWriter
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.section import _Footer, _Header
 from docx.shared import Mm
 from lxml import etree
 from lxml.html import HtmlElement
 
-from ..stablezip import restamp
+from ..stablezip import StableZip
 from . import ooxml
 from .ooxml import W
 
@@ -141,10 +144,21 @@ class _Package:
         # A build passes the reference checked and cleaned (render/reference.py).
         if isinstance(reference, Path):
             reference = reference.read_bytes()
-        self.doc = _new_document(reference, self.warnings)
-        ooxml.set_language(self.doc, language)
         reference_key = hashlib.sha256(reference).hexdigest() if reference is not None else ""
-        self.setup = _setup_of(self.doc, (reference_key, language))
+        key = (reference_key, language)
+        # The styles, page setup and language are the same for every document of a reference
+        # and language: set up once a process, then each document starts from that package.
+        skeleton = _SKELETONS.get(key)
+        if skeleton is None:
+            warnings: list[str] = []
+            document = _new_document(reference, warnings)
+            ooxml.set_language(document, language)
+            saved = io.BytesIO()
+            document.save(saved)
+            skeleton = _SKELETONS[key] = (saved.getvalue(), tuple(warnings))
+        self.doc = docx.Document(io.BytesIO(skeleton[0]))
+        self.warnings.extend(skeleton[1])
+        self.setup = _setup_of(self.doc, key)
 
     def write(self, fragments: list[_Fragment], meta: dict[str, str]) -> DocxOutput:
         for kind in ("header", "footer"):
@@ -202,18 +216,45 @@ class _Package:
         # The body goes where this marker is, in the serialized document part.
         marker = etree.Comment(_BODY_MARK)
         self.doc.element.body.insert(0, marker)
-        out = io.BytesIO()
-        self.doc.save(out)
-        self.doc.element.body.remove(marker)
         token = f"<!--{_BODY_MARK}-->".encode()
-        return restamp(
-            out.getvalue(),
-            when,
-            edit={"word/document.xml": lambda xml: xml.replace(token, body, 1)},
+        data = _save_stable(
+            self.doc, when, {"word/document.xml": lambda xml: xml.replace(token, body, 1)}
         )
+        self.doc.element.body.remove(marker)
+        return data
+
+
+class _StableWriter:
+    """python-docx's package writer's target: each part into a StableZip, edited on the way."""
+
+    def __init__(self, target: StableZip, edit: dict[str, Callable[[bytes], bytes]]) -> None:
+        self.target, self.edit = target, edit
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        name = pack_uri.membername
+        self.target.writestr(name, self.edit[name](blob) if name in self.edit else blob)
+
+
+def _save_stable(
+    document: Document, when: date, edit: dict[str, Callable[[bytes], bytes]]
+) -> bytes:
+    """The package as python-docx saves it (its parts, in its order) straight into a StableZip:
+    the bytes `restamp(document.save())` gives, without deflating every part twice."""
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    out = io.BytesIO()
+    with StableZip(out, when=when) as target:
+        writer = cast(PhysPkgWriter, _StableWriter(target, edit))  # the one method it calls
+        parts = package.parts
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
+    return out.getvalue()
 
 
 _BODY_MARK = "agreement-builder: the body"
+_SKELETONS: dict[tuple[str, str], tuple[bytes, tuple[str, ...]]] = {}
 
 
 def _setup_of(document: Document, key: tuple[str, ...]) -> _Setup:
