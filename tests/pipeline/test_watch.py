@@ -29,7 +29,7 @@ def test_a_save_with_an_error_prints_it_and_keeps_the_last_good_documents(tmp_pa
         lines.append((line, error))
 
     assert rebuild(workbook, out, say, jobs=1)
-    good = {p.name: p.read_bytes() for p in (out / "testi" / "0.1").iterdir()}
+    good = {p.name: p.read_bytes() for p in (out / "testi" / "0.1").iterdir() if p.is_file()}
     workbook.write_text(
         workbook.read_text(encoding="utf-8").replace("responsible: [alue", "responsible: [alu"),
         encoding="utf-8",
@@ -38,7 +38,8 @@ def test_a_save_with_an_error_prints_it_and_keeps_the_last_good_documents(tmp_pa
     assert not rebuild(workbook, out, say, jobs=1)
     assert any("unknown party 'alu'" in line and error for line, error in lines)
     assert ("not rebuilt: the last good documents are kept", True) in lines
-    assert {p.name: p.read_bytes() for p in (out / "testi" / "0.1").iterdir()} == good
+    after = (out / "testi" / "0.1").iterdir()
+    assert {p.name: p.read_bytes() for p in after if p.is_file()} == good
 
 
 def test_watch_rebuilds_after_a_save(tmp_path: Path) -> None:
