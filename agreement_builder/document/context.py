@@ -442,11 +442,11 @@ def build_context(
     )
 
     title = b.text(agreement.title)
-    titles = {language: agreement.title.get(language) for language in agreement.languages}
+    titles: dict[str, str] = {lang: agreement.title.get(lang) for lang in agreement.languages}
     if document == "plan":
         titles = {
-            language: plan_title(workbook, load_catalog(templates, language))
-            for language in agreement.languages
+            lang: plan_title(workbook, load_catalog(templates, lang))
+            for lang in agreement.languages
         }
         title = titles[language]
     period = f"{t.date(agreement.period.start)}–{t.date(agreement.period.end)}"

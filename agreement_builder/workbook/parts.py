@@ -5,10 +5,12 @@ summary compares only the plan's part."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .model import Party, Workbook
 
 # What no document of the agreement or the plan shows: the yearly follow-up.
-YEARLY = {"follow_up": [], "indicator_values": []}
+YEARLY: dict[str, Any] = {"follow_up": [], "indicator_values": []}
 
 
 def for_plan(workbook: Workbook) -> Workbook:
