@@ -375,6 +375,12 @@ def build_context(
     says which: the agreement (which then refers to the plan) or the plan."""
     t = load_catalog(templates, language)
     separate = workbook.plan is not None and document == "agreement"
+    # The same templates word the plan, and the agreement that refers to it, otherwise: by the
+    # catalog's labels `plan.<label>` and `separate.<label>` in place of `<label>`.
+    if document == "plan":
+        t = t.variant("plan.")
+    elif separate:
+        t = t.variant("separate.")
     agreement_title = workbook.agreement.title.get(language)
     if document == "plan":
         workbook = for_plan(workbook)

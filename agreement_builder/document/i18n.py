@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -51,6 +51,13 @@ class Catalog:
             # the catalog text and every other value, as autoescaping would have.
             return Markup.escape(text).format(**values)
         return text.format(**values) if values else text
+
+    def variant(self, prefix: str) -> Catalog:
+        """The catalog with each label `<prefix><key>` in place of `key`: the same templates
+        word a document otherwise (`plan.cover_kind` for the plan of the two-document form)."""
+        messages = self.messages
+        overlay = {key[len(prefix) :]: messages[key] for key in messages if key.startswith(prefix)}
+        return replace(self, messages={**self.messages, **overlay}) if overlay else self
 
     def count(self, key: str, n: int) -> str:
         """A counted phrase in the grammatical number `n` needs: `1 åtgärd`, `7 åtgärder`."""
