@@ -86,16 +86,22 @@ def validate(workbooks: tuple[Path, ...]) -> None:
       agreement-builder validate workbooks/lappi.yaml workbooks/pohjanmaa.yaml
       agreement-builder validate lappi.xlsx
     """
-    from .workbook.validate import load_workbook  # pydantic: only for the commands that load
+    # pydantic: only for the commands that load
+    from .workbook.validate import check, read_workbook
+    from .workbook.warnings import warnings
 
     failed = False
     for path in workbooks:
         try:
-            workbook = load_workbook(path, display=str(path))
+            loaded = read_workbook(path, display=str(path))
+            workbook = check(loaded)
         except WorkbookError as error:
             _report(error)
             failed = True
             continue
+        # Valid but probably wrong (a decision on another version): said, never failed.
+        for warning in warnings(loaded, workbook):
+            click.echo(printable(str(warning)), err=True)
         counts = (
             _counted(len(workbook.parties), "party", "parties"),
             _counted(len(workbook.goals), "goal", "goals"),

@@ -29,7 +29,22 @@ class Municipality:
     sv: str
     languages: tuple[str, ...]  # official languages, main one first
     kind: str  # kunta or kaupunki
+    genitive: str  # of the Finnish name: Ranuan, Kemin, Kaskisten, Uudenkaupungin
     sami: bool  # in the Sámi homeland (the Sámi Language Act applies)
+
+    @property
+    def official_genitive(self) -> str:
+        """The genitive of the official name: `Ranuan kunnan`, `Kemin kaupungin`."""
+        if self.fi.endswith((" kunta", " kaupunki")):
+            return self.genitive  # the name already says it (Pedersören kunta)
+        return f"{self.genitive} {'kaupungin' if self.kind == 'kaupunki' else 'kunnan'}"
+
+    @property
+    def official_name(self) -> str:
+        """`Ranuan kunta`, `Kemin kaupunki`: the genitive of the name and the kind."""
+        if self.fi.endswith((" kunta", " kaupunki")):
+            return self.fi
+        return f"{self.genitive} {self.kind}"
 
     @property
     def id(self) -> str:
@@ -45,6 +60,7 @@ class Area:
     fi: str
     sv: str
     en: str
+    genitive: str  # of the Finnish name: Lapin hyvinvointialueen
     municipalities: tuple[Municipality, ...]
 
     @property
@@ -106,6 +122,7 @@ def registry() -> Registry:
             fi=area["fi"],
             sv=area["sv"],
             en=area["en"],
+            genitive=area["genitive"],
             municipalities=tuple(
                 Municipality(
                     code=row[0],
@@ -113,7 +130,8 @@ def registry() -> Registry:
                     sv=row[2],
                     languages=tuple(row[3]),
                     kind=row[4],
-                    sami=row[5:] == ["sami"],
+                    genitive=row[5],
+                    sami=row[6:] == ["sami"],
                 )
                 for row in area["municipalities"]
             ),

@@ -226,6 +226,14 @@ class Agreement(Strict):
     )
     preparer: Contact | None = None
     purpose: LocalizedText
+    title_genitive: Text | None = Field(
+        None,
+        min_length=1,
+        description="The Finnish title in the genitive (Lapin hyvinvointialueen ja kuntien "
+        "strategisen yhteistyösopimuksen 2027–2029), for a decision that names the agreement; "
+        "without it the decision says 'the cooperation agreement of attachment 1'. Swedish "
+        "needs no form.",
+    )
 
 
 class CooperationPlan(Strict):
@@ -249,6 +257,20 @@ class Decision(Strict):
     date: dt.date | None = None
     section: NumberText | None = Field(None, description="The §, e.g. 233 (printed § 233).")
     diary_number: Text | None = None
+    version: Text | None = Field(
+        None,
+        pattern=VERSION_PATTERN,
+        description='The version of the agreement the decision approved, e.g. "0.3". The '
+        "documents count a decision for this version only when it names it (or, naming none, "
+        "was made on or after this version's date).",
+    )
+
+
+class Signatory(Strict):
+    position: LocalizedText = Field(
+        description="The signatory's position, e.g. {fi: kunnanjohtaja, sv: kommundirektör}."
+    )
+    name: Text | None = Field(None, min_length=1, description="Full name, when known.")
 
 
 def _business_id_valid(value: str) -> bool:
@@ -279,6 +301,36 @@ class Party(Strict):
     )
     contact: Contact | None = Field(None, description="The party's responsible person.")
     decision: Decision | None = Field(None, description="The approving decision once made.")
+    board_decision: Decision | None = Field(
+        None,
+        description="Where a council approves: the executive board's handling that proposed "
+        "it (shown under Aikaisempi käsittely / Tidigare behandling in the council's item).",
+    )
+    board: LocalizedText | None = Field(
+        None,
+        description="The executive board that prepares what the approver decides, when the "
+        "templates do not know it (kunnanvaltuusto → kunnanhallitus is known). A party whose "
+        "approver is itself a board decides at one stage.",
+    )
+    diary_number: Text | None = Field(
+        None, description="The party's own diary number for the matter (Dnro), kept as written."
+    )
+    preparer: Contact | None = Field(
+        None,
+        description="Who prepares the party's agenda item (Valmistelija); else its contact.",
+    )
+    presenter: LocalizedText | None = Field(
+        None,
+        description="The board's presenter by position (Esittelijä), e.g. {fi: kunnanjohtaja}; "
+        "else the manager's position from the party's kind.",
+    )
+    signatories: list[Signatory] | None = Field(
+        None,
+        min_length=1,
+        max_length=4,
+        description="Who signs for the party, by position (and name when known), at most "
+        "four; else the manager's position from the party's kind.",
+    )
 
     @field_validator("business_id")
     @classmethod
