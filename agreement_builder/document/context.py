@@ -14,6 +14,7 @@ from ..theme import Templates
 from ..workbook.model import (
     ALL_MUNICIPALITIES,
     Contact,
+    Decision,
     Goal,
     Language,
     LocalizedText,
@@ -23,7 +24,10 @@ from ..workbook.model import (
     Workbook,
 )
 from ..workbook.parts import for_plan
+from . import approval
+from .approval import SignatoryView
 from .i18n import Catalog, load_catalog
+from ..workbook.warnings import decision_applies
 from .text import Block, blocks
 
 # Sámi forms of a name (Enontekiö, Inari, Sodankylä, Utsjoki) are shown after the official ones.
@@ -52,6 +56,9 @@ class DecisionView:
     date: str
     section: str
     diary_number: str
+    version: str  # the version it approved, as recorded ("" when not recorded)
+    stage: str  # "board" or "council": whose record it belongs to
+    applies: bool  # it approved this version (see workbook/warnings.py)
 
 
 @dataclass(frozen=True)
@@ -64,11 +71,24 @@ class PartyView:
     business_id: str
     address: str
     contact: ContactView | None
+    # The approver's decision, only when it approved this version: no document claims that a
+    # party approved a version it did not. `decisions` lists every recorded one.
     decision: DecisionView | None
     languages: tuple[str, ...]  # the languages of its own documents, main one first
     # Its names as its own cover shows them: each of its languages (main first) and Sámi forms;
     # only the document's language when the party does not use that language itself.
     names: tuple[NameView, ...]
+    noun: str = ""  # kunta, kaupunki, hyvinvointialue, liitto or osapuoli (approval.party_kind)
+    genitive: str = ""  # "Ranuan kunnan" / "Ranua kommuns"
+    on_behalf: str = ""  # "Ranuan kunnan puolesta" / "på kommunens vägnar"
+    board: str = ""  # the executive board that prepares; empty when the approver decides alone
+    approver_stage: str = "council"  # "council", or "board" for a board deciding directly
+    board_decision: DecisionView | None = None  # the board's handling, when for this version
+    decisions: tuple[DecisionView, ...] = ()  # every recorded decision, board's first
+    diary_number: str = ""  # the party's own (Dnro)
+    preparer: ContactView | None = None  # its own preparer, else its contact
+    presenter: str = ""  # the board's presenter by position
+    signatories: tuple[SignatoryView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,6 +185,7 @@ class DocumentContext:
     t: Catalog
     title: str
     titles: dict[str, str]  # the agreement's title in each of its languages
+    title_genitive: str  # the Finnish title in the genitive, when the workbook gives it
     subject: str
     author: str
     keywords: str
@@ -281,16 +302,31 @@ class _Builder:
             contact.name, self.text(contact.title), contact.email or "", contact.phone or ""
         )
 
+    def decision(self, decision: Decision | None, stage: str) -> DecisionView | None:
+        if decision is None:
+            return None
+        return DecisionView(
+            body=self.text(decision.body),
+            date=self.t.date(decision.date) if decision.date else "",
+            section=f"§ {decision.section}" if decision.section else "",
+            diary_number=decision.diary_number or "",
+            version=decision.version or "",
+            stage=stage,
+            applies=decision_applies(decision, self.wb),
+        )
+
     def party(self, party: Party, kind: str) -> PartyView:
-        decision = None
-        if party.decision is not None:
-            d = party.decision
-            decision = DecisionView(
-                body=self.text(d.body),
-                date=self.t.date(d.date) if d.date else "",
-                section=f"§ {d.section}" if d.section else "",
-                diary_number=d.diary_number or "",
-            )
+        t = self.t
+        forms = approval.forms(self.wb, party, t)
+        stage = approval.approver_stage(party, t)
+        board = approval.board_of(party, t)
+        recorded = (
+            self.decision(party.board_decision, approval.BOARD) if board else None,
+            self.decision(party.decision, stage),
+        )
+        decisions = tuple(d for d in recorded if d is not None)
+        applying = {d.stage: d for d in decisions if d.applies}
+        diary = party.diary_number or next((d.diary_number for d in decisions if d.diary_number), "")
         return PartyView(
             id=party.id,
             kind=kind,
@@ -300,9 +336,20 @@ class _Builder:
             business_id=party.business_id or "",
             address=party.address or "",
             contact=self.contact(party.contact),
-            decision=decision,
+            decision=applying.get(stage),
             languages=party_languages(self.wb, party.id),
             names=self.names_of(party),
+            noun=forms.kind,
+            genitive=forms.genitive,
+            on_behalf=forms.on_behalf,
+            board=board,
+            approver_stage=stage,
+            board_decision=applying.get(approval.BOARD) if board else None,
+            decisions=decisions,
+            diary_number=diary,
+            preparer=self.contact(party.preparer or party.contact),
+            presenter=approval.presenter(party, forms.kind, t),
+            signatories=approval.signatories(party, forms.kind, t),
         )
 
     def names_of(self, party: Party) -> tuple[NameView, ...]:
@@ -463,6 +510,9 @@ def build_context(
         t=t,
         title=title,
         titles=titles,
+        title_genitive=(
+            (agreement.title_genitive or "") if language == "fi" and document != "plan" else ""
+        ),
         subject=t("subject", area=area.name, period=period),
         author=preparer.name if preparer else area.name,
         keywords=", ".join(

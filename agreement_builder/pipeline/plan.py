@@ -21,6 +21,10 @@ PACKAGE = (
 )
 COMMON_PART = "package-common.html.j2"
 AGENDA_ITEM = ("agenda-item.html.j2",)
+# Beside each agenda item, its fields to paste into a case-management system, and per party and
+# language a small metadata file (render/pastekit.py, pipeline/paste.py).
+PASTE_FORMATS = ("txt", "html")
+PASTE_METADATA = ("paste-metadata",)  # made from the data, not from a template
 CHANGES = ("changes.html.j2",)  # a draft's change summary: a PDF only
 
 
@@ -28,14 +32,19 @@ CHANGES = ("changes.html.j2",)  # a draft's change summary: a PDF only
 class Target:
     """One document in one language; rendered once to HTML and written in every format."""
 
-    # "agreement", "changes", "package" or "agenda-item"; of a plan (the two-document form)
-    # "plan", "plan-changes", "plan-package" or "plan-agenda-item"
+    # "agreement", "changes", "package", "agenda-item" or "paste-kit"; of a plan (the
+    # two-document form) "plan", "plan-changes", "plan-package", "plan-agenda-item" or
+    # "plan-paste-kit"
     kind: str
     party: str | None
     language: str
     templates: tuple[str, ...]  # its parts, in order: each a whole HTML document
     stem: str  # file name without the extension
     formats: tuple[str, ...] = FORMATS  # the formats it is made in, of those a build asks for
+    stage: str | None = None  # an agenda item's (and its paste kit's): "board" or "council"
+    # A paste kit's metadata: the files it names, as (what, file stem): ("package:sv", …),
+    # ("agenda-item:board", …), ("paste-kit:board", …).
+    related: tuple[tuple[str, str], ...] = ()
 
     @property
     def part(self) -> str:
@@ -44,7 +53,8 @@ class Target:
 
     def describe(self) -> str:
         who = f" for {self.party}" if self.party else ""
-        return f"{self.kind}{who} ({self.language})"
+        stage = f" {self.stage}" if self.stage else ""
+        return f"{self.kind}{stage}{who} ({self.language})"
 
 
 def file_stem(workbook: Workbook, language: str, draft_mark: str, *what: str) -> str:
@@ -116,10 +126,47 @@ def plan(
             package: tuple[str, ...] = PACKAGE
             if not has_common_part(ctx, party.id):
                 package = tuple(part for part in PACKAGE if part != COMMON_PART)
-            for kind, templates in (("package", package), ("agenda-item", AGENDA_ITEM)):
-                label = ctx.t(labels[kind])
-                stem = file_stem(workbook, language, ctx.status_mark, party.id, label)
-                targets.append(Target(f"{prefix}{kind}", party.id, language, templates, stem))
+            label = labels["package"]
+            stem = file_stem(workbook, language, ctx.status_mark, party.id, ctx.t(label))
+            targets.append(Target(f"{prefix}package", party.id, language, package, stem))
+            related = [
+                (f"package:{lang}", _stem(workbook, contexts[lang], party.id, label))
+                for lang in party_languages(workbook, party.id)
+            ]
+            for stage in stages_of(ctx, party.id):
+                what = (labels["agenda-item"], f"file_stage.{stage}")
+                stem = _stem(workbook, ctx, party.id, *what)
+                item = Target(
+                    f"{prefix}agenda-item", party.id, language, AGENDA_ITEM, stem, stage=stage
+                )
+                targets.append(item)
+                paste = _stem(workbook, ctx, party.id, *what, "file_paste_kit")
+                targets.append(
+                    Target(
+                        f"{prefix}paste-kit",
+                        party.id,
+                        language,
+                        AGENDA_ITEM,
+                        paste,
+                        PASTE_FORMATS,
+                        stage,
+                    )
+                )
+                related += [(f"agenda-item:{stage}", stem), (f"paste-kit:{stage}", paste)]
+            # The metadata of a plan's items is named after them, beside the agreement's.
+            what = (labels["agenda-item"], "file_metadata") if is_plan else ("file_metadata",)
+            stem = _stem(workbook, ctx, party.id, *what)
+            targets.append(
+                Target(
+                    f"{prefix}paste-kit",
+                    party.id,
+                    language,
+                    PASTE_METADATA,
+                    stem,
+                    ("json",),
+                    related=tuple(related),
+                )
+            )
     return targets
 
 
@@ -146,3 +193,16 @@ def plan_follow_up(
             stem = "_".join((municipality.id, label, str(year), language))
             targets.append(Target("extract", municipality.id, language, EXTRACT, stem))
     return targets
+
+
+def stages_of(context: DocumentContext, party_id: str) -> tuple[str, ...]:
+    """The stages a party handles the agreement at: its board's and its council's, or the
+    deciding body's only (document/approval.py)."""
+    party = next(p for p in context.parties if p.id == party_id)
+    return ("board", "council") if party.board else (party.approver_stage,)
+
+
+def _stem(workbook: Workbook, context: DocumentContext, party_id: str, *labels: str) -> str:
+    """A party's file stem, its pieces named by catalog labels in the context's language."""
+    what = (party_id, *(context.t(label) for label in labels))
+    return file_stem(workbook, context.language, context.status_mark, *what)

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from .plan import Target
 
 FORMATS = ("pdf", "docx")  # what a document can be written as
+# What a paste kit is written as: its fields as plain text and simple HTML, and its metadata.
+PASTE_KIT = ("txt", "html", "json")
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ def render_task(task: RenderTask) -> TaskResult:
 
     result = TaskResult(task.target, task.fingerprint)
     described = task.target.describe()
+    if task.target.kind.endswith("paste-kit"):
+        return _paste_kit(task, result)
     for fmt in FORMATS:
         if fmt not in task.formats:
             continue
@@ -119,4 +123,22 @@ def render_task(task: RenderTask) -> TaskResult:
         except Exception as exc:  # reported per document; the build goes on
             reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             result.failures.append((fmt, reason))
+    return result
+
+
+def _paste_kit(task: RenderTask, result: TaskResult) -> TaskResult:
+    """The fields of an agenda item's HTML as text and simple HTML; metadata as given."""
+    from ..render.pastekit import paste_kit
+
+    try:
+        if "json" in task.formats:
+            result.outputs.append(Output("json", task.parts[0].encode(), None))
+        else:
+            kit = paste_kit(task.parts[0])
+            for fmt in task.formats:
+                data = kit.text if fmt == "txt" else kit.html
+                result.outputs.append(Output(fmt, data.encode(), None))
+    except Exception as exc:  # reported per document; the build goes on
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        result.failures.extend((fmt, reason) for fmt in task.formats)
     return result

@@ -43,7 +43,7 @@ from .files import Folder, sha256
 from .parts import keep as keep_parts
 from .parts import kept as kept_parts
 from .parts import prune as prune_parts
-from .render import FORMATS, RenderTask, TaskResult, fingerprint, load_writers
+from .render import FORMATS, PASTE_KIT, RenderTask, TaskResult, fingerprint, load_writers
 from .report import BuildReport, Failure, Progress
 from .state import MANIFEST, MAX_LISTING, STATE, BuildState, Document, manifest, recorded_manifest
 from .versions import SNAPSHOT, previous_of, snapshot
@@ -549,7 +549,8 @@ def plan_documents(
         if len(parts) > 1:
             result.parts.update(fingerprint(job.assets, (part,)) for part in parts)
         todo = []
-        for fmt in (f for f in job.formats if f in target.formats):
+        # A paste kit is made whatever formats the build asks for: it is no document.
+        for fmt in (f for f in target.formats if f in job.formats or f in PASTE_KIT):
             name = f"{target.stem}.{fmt}"
             old = previous.get(name)
             if (
@@ -612,15 +613,21 @@ def _render_parts(
 ) -> list[str]:
     from ..document.party import by_goal, party_document
     from ..render.html import render_html
+    from .paste import paste_metadata
+    from .plan import PASTE_METADATA
     from .summary import summary_html
 
     if target.part == "changes" and changes is not None:
         return [summary_html(changes, context, templates)]
     extra = {}
     if target.party:
+        pd = party_document(context, target.party)
+        if target.templates == PASTE_METADATA:
+            return [paste_metadata(target, pd, context)]
         extra = {
-            "pd": party_document(context, target.party),
+            "pd": pd,
             "common_goals": by_goal(context.common),
+            "stage": next((s for s in pd.stages if s.key == target.stage), None),
         }
     return [render_html(templates, template, context, **extra) for template in target.templates]
 
@@ -700,6 +707,7 @@ def _write_result(
             sha256=sha256(output.data),
             size=len(output.data),
             fingerprint=result.fingerprint,
+            stage=target.stage,
         )
 
 

@@ -22,7 +22,7 @@ class Document:
     """A written file of a version."""
 
     path: str  # its name in the version folder
-    kind: str  # "agreement", "changes", "package" or "agenda-item"
+    kind: str  # "agreement", "changes", "package", "agenda-item" or "paste-kit"
     party: str | None
     language: str
     format: str  # "pdf" or "docx"
@@ -30,9 +30,13 @@ class Document:
     sha256: str
     size: int
     fingerprint: str  # of what it was made from (see pipeline/render.py `fingerprint`)
+    stage: str | None = None  # an agenda item's and its paste kit's: "board" or "council"
 
     def manifest_entry(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in MANIFEST_FIELDS}
+        entry = {name: getattr(self, name) for name in MANIFEST_FIELDS}
+        if self.stage is not None:  # after the party, as a reader looks for it
+            entry = {**dict(list(entry.items())[:3]), "stage": self.stage, **entry}
+        return entry
 
     def intact(self, folder: Folder) -> bool:
         """The file is there as recorded (its size; its bytes are compared when rewritten); a

@@ -17,15 +17,22 @@ LABEL = re.compile(r"""\bt(?:\.count)?\(\s*["']([\w.-]+)["']""")
 COUNTED = re.compile(r"""\bt\.count\(\s*["']([\w.-]+)["']""")
 
 
+PACKAGE = TEMPLATES.parent
+
+
 def used_labels(pattern: re.Pattern[str] = LABEL) -> set[str]:
+    """Labels the templates use, and those the document layer and the pipeline ask for."""
     labels: set[str] = set()
-    for template in TEMPLATES.rglob("*.j2"):
-        labels |= set(pattern.findall(template.read_text(encoding="utf-8")))
+    sources = [*TEMPLATES.rglob("*.j2"), *(PACKAGE / "document").glob("*.py")]
+    sources += [*(PACKAGE / "pipeline").glob("*.py")]
+    for source in sources:
+        labels |= set(pattern.findall(source.read_text(encoding="utf-8")))
     return labels
 
 
 def test_the_scan_finds_the_labels() -> None:
-    assert {"contents", "goal_heading", "agenda_proposal_board", "index_kind."} <= used_labels()
+    assert {"contents", "goal_heading", "agenda_presenter", "index_kind."} <= used_labels()
+    assert {"approve_object", "paste_document_type", "and"} <= used_labels()
     assert {"count_measures", "count_lead"} <= used_labels(COUNTED)
 
 
@@ -36,7 +43,8 @@ def test_every_used_label_is_in_the_catalog(language: str) -> None:
     prefixes = {label for label in used_labels() if label.endswith(".")}
     for prefix in prefixes:
         kinds = {
-            "index_kind.": {"agreement", "changes", "package", "agenda-item"},
+            "index_kind.": {"agreement", "changes", "package", "agenda-item", "paste-kit"},
+            "index_stage.": {"board", "council"},
             "language_name.": set(CATALOGS),  # every language a document can be in
         }[prefix]
         assert {prefix + kind for kind in kinds} <= catalog

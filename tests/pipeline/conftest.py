@@ -34,13 +34,19 @@ class Built:
         ]
         return self.report.version_dir / doc["path"]
 
-    def party_path(self, kind: str, party: str, fmt: str, language: str = "fi") -> Path:
-        [doc] = [
+    def party_path(
+        self, kind: str, party: str, fmt: str, language: str = "fi", stage: str | None = None
+    ) -> Path:
+        """A party's document; of its agenda items, the one of `stage`, else the approving
+        one (the last: the council's follows the board's)."""
+        docs = [
             d
             for d in self.manifest["documents"]
             if (d["kind"], d["party"], d["format"], d["language"]) == (kind, party, fmt, language)
+            and (stage is None or d.get("stage") == stage)
         ]
-        return self.report.version_dir / doc["path"]
+        assert docs, (kind, party, fmt, language, stage)
+        return self.report.version_dir / docs[-1]["path"]
 
     @cached_property
     def pdf(self) -> PdfReader:

@@ -29,12 +29,7 @@ def test_manifest_lists_the_files_with_their_hashes(lappi: Built) -> None:
     parties = [LAPPI["wellbeing_area"], *LAPPI["municipalities"], *LAPPI.get("other_parties", [])]
     expected = sorted(
         [("agreement", None, "fi", fmt) for fmt in ("pdf", "docx")]
-        + [
-            (kind, party["id"], "fi", fmt)
-            for party in parties
-            for kind in ("package", "agenda-item")
-            for fmt in ("pdf", "docx")
-        ],
+        + [(kind, party["id"], "fi", fmt) for party in parties for kind, fmt in _party_files(party)],
         key=str,
     )
     listed = sorted(
@@ -203,3 +198,16 @@ def test_pdftotext_reads_the_pdf(lappi: Built) -> None:
     ).stdout
     assert "Hyväksyminen ja allekirjoitukset" in text
     assert re.search(r"Sivu 2 / \d+", text)
+
+
+def _party_files(party: dict) -> list[tuple[str, str]]:
+    """A party's package, an agenda item (and its paste kit) per stage, and its metadata: a
+    council's approval is prepared by its board, a board (maakuntahallitus) decides alone."""
+    stages = 2 if party["approver"]["fi"].endswith("valtuusto") else 1
+    return [
+        ("package", "pdf"),
+        ("package", "docx"),
+        *[("agenda-item", fmt) for fmt in ("pdf", "docx")] * stages,
+        *[("paste-kit", fmt) for fmt in ("txt", "html")] * stages,
+        ("paste-kit", "json"),
+    ]

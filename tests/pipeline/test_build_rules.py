@@ -117,10 +117,13 @@ def test_a_failing_document_does_not_stop_the_others(
     assert "failed: package for ranua (fi) as docx" in result.stderr
     version_dir = out / "testi" / "0.1"
     manifest = json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert {d["format"] for d in manifest["documents"]} == {"pdf"}
-    assert len(manifest["documents"]) == 7  # every PDF was still made
+    # Every DOCX failed; the PDFs and the paste kits (which need no reference DOCX) are made.
+    assert {d["format"] for d in manifest["documents"]} == {"pdf", "txt", "html", "json"}
+    # Every PDF was still made: the agreement, 3 packages, 2 agenda items for each party.
+    assert sum(d["format"] == "pdf" for d in manifest["documents"]) == 10
     suffixes = {p.suffix for p in version_dir.iterdir() if not p.name.startswith(".")}
-    assert suffixes == {".json", ".pdf", ".html", ".yaml"}  # .yaml: the version's snapshot
+    # .yaml: the version's snapshot; .txt, .html, .json: the paste kits (and the index)
+    assert suffixes == {".json", ".pdf", ".html", ".txt", ".yaml"}
 
 
 def test_a_reference_that_is_no_docx_is_one_error_before_building(tmp_path: Path) -> None:
@@ -161,4 +164,4 @@ def test_missing_label_fails_loudly(tmp_path: Path) -> None:
     ]
     assert {f.format for f in report.failures} == {"html"}
     assert "the label 'no_such_label' is missing from the fi catalog" in report.failures[0].reason
-    assert {d.kind for d in report.documents} == {"agenda-item"}
+    assert {d.kind for d in report.documents} == {"agenda-item", "paste-kit"}

@@ -41,6 +41,9 @@ def expected_measures(party: str) -> set[str]:
     return found
 
 
+ANNEX_HEADS = ("kunnan", "kaupungin", "hyvinvointialueen", "liiton")
+
+
 def annex_measure_ids(document) -> set[str]:
     """Ids in the first column of the tables after the agreement in a package DOCX: the part
     common to all municipalities (a municipality's package only), then the party's annex."""
@@ -48,7 +51,9 @@ def annex_measure_ids(document) -> set[str]:
     start = next(
         i
         for i, text in enumerate(blocks)
-        if text == "Kaikkia kuntia koskevat toimenpiteet" or "osapuolen toimenpiteet" in text
+        if text == "Kaikkia kuntia koskevat toimenpiteet"
+        # the annex's title: the party's name in the genitive (Ranuan kunnan toimenpiteet)
+        or text.endswith(tuple(f"{head} toimenpiteet" for head in ANNEX_HEADS))
     )
     ids = set()
     for text in blocks[start:]:
@@ -74,27 +79,39 @@ def test_a_package_pdf_is_cover_agreement_annex(lappi: Built) -> None:
     for number in (1, 2, agreement_pages):
         assert pages[number] == lappi.pdf_pages[number - 1]
     annex = " ".join(pages[agreement_pages + 1 :])
-    assert "Ranuan kunta: osapuolen toimenpiteet" in annex
+    assert "Ranuan kunnan toimenpiteet" in annex
     assert "Allekirjoitus" in annex
+    # Parties sign by position: Ranua's contact (its kunnanjohtaja too, but not a listed
+    # signatory) is not named on the signature page; the position is.
+    signature = annex[annex.index("Ranuan kunnan puolesta") :]
     contact = next(m for m in LAPPI["municipalities"] if m["id"] == "ranua")["contact"]
-    assert contact["name"] in annex
+    assert contact["name"] not in signature
+    assert "Ranuan kunnan puolesta" in signature and "kunnanjohtaja" in signature
 
 
-def test_the_agenda_item_names_the_right_bodies_and_person(lappi: Built) -> None:
-    ranua = next(m for m in LAPPI["municipalities"] if m["id"] == "ranua")
-    text = " ".join(docx_blocks(open_docx(str(lappi.party_path("agenda-item", "ranua", "docx")))))
-    assert "Kunnanhallitus esittää, että kunnanvaltuusto hyväksyy sopimuksen" in text
-    # The responsible person is authorized to sign.
-    assert f"osapuolen puolesta valtuutetaan {ranua['contact']['name']}" in text
-    assert "Kunnanvaltuusto 16.11.2026 § 87" in text  # its decision is recorded
+def test_the_agenda_items_name_the_right_bodies_and_person(lappi: Built) -> None:
+    def text(party: str, stage: str) -> str:
+        path = lappi.party_path("agenda-item", party, "docx", stage=stage)
+        return " ".join(docx_blocks(open_docx(str(path))))
+
+    board, council = text("ranua", "board"), text("ranua", "council")
+    assert (
+        "Kunnanhallitus esittää kunnanvaltuustolle, että kunnanvaltuusto hyväksyy liitteen 1 "
+        "mukaisen yhteistyösopimuksen ja valtuuttaa kunnanjohtajan allekirjoittamaan sopimuksen "
+        "Ranuan kunnan puolesta." in board
+    )
+    assert "Kunnanvaltuusto hyväksyy liitteen 1 mukaisen yhteistyösopimuksen" in council
+    assert "Aikaisempi käsittely" in council and "Aikaisempi käsittely" not in board
     for measure in expected_measures("ranua"):
-        assert measure in text
-    assert LAPPI["agreement"]["preparer"]["name"] in text
-    city = " ".join(docx_blocks(open_docx(str(lappi.party_path("agenda-item", "kemi", "docx")))))
-    assert "Kaupunginhallitus esittää, että kaupunginvaltuusto hyväksyy" in city
-    area = " ".join(docx_blocks(open_docx(str(lappi.party_path("agenda-item", "lapha", "docx")))))
-    assert "Aluehallitus esittää, että aluevaltuusto hyväksyy" in area
-    pdf = PdfReader(lappi.party_path("agenda-item", "ranua", "pdf"))
+        assert measure in board and measure in council
+    assert LAPPI["agreement"]["preparer"]["name"] in council
+    city = text("kemi", "board")
+    assert "Kaupunginhallitus esittää kaupunginvaltuustolle, että kaupunginvaltuusto" in city
+    assert "valtuuttaa kaupunginjohtajan allekirjoittamaan sopimuksen Kemin kaupungin" in city
+    area = text("lapha", "board")
+    assert "Aluehallitus esittää aluevaltuustolle, että aluevaltuusto hyväksyy" in area
+    assert "(laki hyvinvointialueesta 611/2021, 141 §)" in area
+    pdf = PdfReader(lappi.party_path("agenda-item", "ranua", "pdf", stage="council"))
     assert "Päätösehdotus" in " ".join(p.extract_text() for p in pdf.pages)
 
 
@@ -131,11 +148,16 @@ def _small_workbook(tmp_path: Path) -> Path:
     return path
 
 
+FILES = 2 + 3 * (2 + 2 * 2 + 2 * 2 + 1)
+
+
 def test_regeneration_rebuilds_only_what_changed(tmp_path: Path) -> None:
     workbook = _small_workbook(tmp_path)
     out = tmp_path / "out"
     first = build(workbook, out, jobs=2)
-    assert first.ok and len(first.built) == 14  # agreement + 3 parties x 2 kinds, x PDF+DOCX
+    # The agreement, and for 3 parties a package and 2 agenda items (PDF + DOCX), 2 paste kits
+    # (text + HTML) and the paste kit's metadata.
+    assert first.ok and len(first.built) == FILES
     version_dir = first.version_dir
     stamps = {p.name: p.stat().st_mtime_ns for p in version_dir.iterdir()}
 
@@ -160,7 +182,7 @@ def test_regeneration_rebuilds_only_what_changed(tmp_path: Path) -> None:
         assert sha256((version_dir / document["path"]).read_bytes()) == document["sha256"]
 
     forced = build(workbook, out, force=True)
-    assert len(forced.built) + len(forced.kept) == 14 and forced.kept  # same bytes: kept
+    assert len(forced.built) + len(forced.kept) == FILES and forced.kept  # same bytes: kept
 
 
 def test_a_killed_build_leaves_complete_files_and_a_rerun_finishes(tmp_path: Path) -> None:
@@ -192,12 +214,12 @@ def test_a_killed_build_leaves_complete_files_and_a_rerun_finishes(tmp_path: Pat
     process.wait()
     version_dir = out / "testi" / "0.1"
     recorded = json.loads(state.read_text())["documents"]
-    assert 0 < len(recorded) < 14, "killed midway"
+    assert 0 < len(recorded) < FILES, "killed midway"
     for name, entry in recorded.items():
         assert sha256((version_dir / name).read_bytes()) == entry["sha256"]
 
     rerun = build(workbook, out)
-    assert rerun.ok and len(rerun.documents) == 14
+    assert rerun.ok and len(rerun.documents) == FILES
     assert set(rerun.kept) >= set(recorded)  # what was done stays done
     assert not list(version_dir.glob(".*.tmp"))
     for document in rerun.documents:
@@ -257,7 +279,7 @@ def package_parts(built: Built, party: str) -> dict[str, list[str]]:
         text = page.extract_text()
         for part, heading in (
             ("common", r"Kaikkia kuntia koskevat toimenpiteet"),
-            ("annex", r".*: osapuolen toimenpiteet"),
+            ("annex", r".* (kunnan|kaupungin|hyvinvointialueen|liiton) toimenpiteet"),
             ("signature", r"Allekirjoitus"),
         ):
             if re.search(f"^{heading}$", text, flags=re.M):
@@ -283,7 +305,7 @@ def test_measures_common_to_all_municipalities_are_one_part_alike_in_their_packa
     # The municipality's own part holds the rest of what concerns it, and nothing else.
     assert measure_ids(utsjoki["annex"]) == expected_measures("utsjoki") - common
     assert measure_ids(ranua["annex"]) == expected_measures("ranua") - common
-    assert "Utsjoen kunta: osapuolen toimenpiteet" in utsjoki["annex"][0]
+    assert "Utsjoen kunnan toimenpiteet" in utsjoki["annex"][0]
     assert len(ranua["signature"]) == 1 and "Ranuan kunta" in ranua["signature"][0]
     # The wellbeing area is no municipality: its annex lists all its measures, no common part.
     area = package_parts(lappi, "lapha")
