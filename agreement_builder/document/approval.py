@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..registry import registry
-from ..workbook.model import LocalizedText, Municipality, OtherParty, Party, Workbook
+from ..workbook.model import LocalizedText, Municipality, Party, Workbook
 from .i18n import Catalog
 
 BOARD = "board"
@@ -45,8 +45,10 @@ def party_kind(workbook: Workbook, party: Party) -> str:
         known = _registry_municipality(party.code)
         if known is not None:
             return known.kind
-        approver = " ".join(party.approver.texts.values()) if party.approver.plain is None else (
-            party.approver.plain
+        approver = (
+            " ".join(party.approver.texts.values())
+            if party.approver.plain is None
+            else (party.approver.plain)
         )
         return "kaupunki" if ("kaupungin" in approver or "stads" in approver) else "kunta"
     name = party.name.plain or " ".join(party.name.texts.values())
@@ -82,9 +84,10 @@ def finnish_genitive(workbook: Workbook, party: Party, name: str) -> str | None:
     last word only."""
     if isinstance(party, Municipality):
         known = _registry_municipality(party.code)
-        if known is not None:
-            if name in (known.official_name, known.fi):
-                return known.official_genitive if name == known.official_name else known.genitive
+        if known is not None and name == known.official_name:
+            return known.official_genitive
+        if known is not None and name == known.fi:
+            return known.genitive
     if party is workbook.wellbeing_area:
         for area in registry().areas:
             if area.fi == name:
@@ -147,8 +150,7 @@ def signatories(party: Party, kind: str, t: Catalog) -> tuple[SignatoryView, ...
     """Who signs: the workbook's signatories, else the manager of the party's kind."""
     if party.signatories:
         return tuple(
-            SignatoryView(text_in(s.position, t.language), s.name or "")
-            for s in party.signatories
+            SignatoryView(text_in(s.position, t.language), s.name or "") for s in party.signatories
         )
     position = manager(kind, t)
     return (SignatoryView(position, ""),) if position else ()

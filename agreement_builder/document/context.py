@@ -24,10 +24,10 @@ from ..workbook.model import (
     Workbook,
 )
 from ..workbook.parts import for_plan
+from ..workbook.warnings import decision_applies
 from . import approval
 from .approval import SignatoryView
 from .i18n import Catalog, load_catalog
-from ..workbook.warnings import decision_applies
 from .text import Block, blocks
 
 # Sámi forms of a name (Enontekiö, Inari, Sodankylä, Utsjoki) are shown after the official ones.
@@ -326,7 +326,8 @@ class _Builder:
         )
         decisions = tuple(d for d in recorded if d is not None)
         applying = {d.stage: d for d in decisions if d.applies}
-        diary = party.diary_number or next((d.diary_number for d in decisions if d.diary_number), "")
+        recorded_diary = next((d.diary_number for d in decisions if d.diary_number), "")
+        diary = party.diary_number or recorded_diary
         return PartyView(
             id=party.id,
             kind=kind,

@@ -34,7 +34,9 @@ def paste_metadata(target: Target, pd: PartyDocument, doc: DocumentContext) -> s
         {
             "stage": stage.key,
             "body": stage.body,
-            "agenda_item": [f"{related[f'agenda-item:{stage.key}']}.{fmt}" for fmt in ("docx", "pdf")],
+            "agenda_item": [
+                f"{related[f'agenda-item:{stage.key}']}.{fmt}" for fmt in ("docx", "pdf")
+            ],
             "paste_text": f"{related[f'paste-kit:{stage.key}']}.txt",
             "paste_html": f"{related[f'paste-kit:{stage.key}']}.html",
         }

@@ -27,10 +27,7 @@ class Field:
     @property
     def lines(self) -> list[str]:
         """The field's text, one paragraph or list item per entry (a <br> is a newline)."""
-        out: list[str] = []
-        for kind, items in self.blocks:
-            out.extend(items if kind == "p" else items)
-        return out
+        return [item for _, items in self.blocks for item in items]
 
 
 @dataclass(frozen=True)

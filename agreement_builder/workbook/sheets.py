@@ -49,7 +49,9 @@ class Choices(Enum):
 @dataclass(frozen=True)
 class Column:
     header: str
-    key: tuple[str, ...]  # where the value goes in the row's mapping, e.g. ("contact", "name")
+    # Where the value goes in the row's mapping, e.g. ("contact", "name"); an int is a list's
+    # index: ("signatories", 0, "position").
+    key: tuple[str | int, ...]
     kind: Kind = Kind.TEXT
     width: int = 16
     choices: Choices = Choices.NONE
@@ -66,6 +68,8 @@ class Sheet:
     form: bool = False
 
 
+# A party's signatories (model.Party.signatories, at most four): a column group each.
+MAX_SIGNATORIES = 4
 # The first column of a party row says which of the format's lists the party goes in.
 ROLE_HEADER = "Laji"
 ROLES = {"hyvinvointialue": "wellbeing_area", "kunta": "municipalities", "muu": "other_parties"}
@@ -91,6 +95,7 @@ AGREEMENT = Sheet(
         Column("Valmistelijan sähköposti", ("agreement", "preparer", "email")),
         Column("Valmistelijan puhelin", ("agreement", "preparer", "phone")),
         Column("Tarkoitus", ("agreement", "purpose"), Kind.LOCALIZED),
+        Column("Otsikko genetiivissä", ("agreement", "title_genitive")),
         # The two-document form (`plan:`): empty rows keep the single-document form.
         Column("Suunnitelman versio", ("plan", "version")),
         Column("Suunnitelman tila", ("plan", "status"), choices=Choices.STATUS),
@@ -122,6 +127,32 @@ PARTIES = Sheet(
         Column("Päätöksen päivämäärä", ("decision", "date"), Kind.DATE, width=12),
         Column("Päätöksen pykälä", ("decision", "section"), Kind.NUMBER, width=9),
         Column("Päätöksen diaarinumero", ("decision", "diary_number"), width=18),
+        Column("Päätöksen versio", ("decision", "version"), width=9),
+        Column("Hallitus", ("board",), Kind.LOCALIZED, width=20),
+        Column("Hallituksen käsittely", ("board_decision", "body"), Kind.LOCALIZED, width=20),
+        Column("Hallituksen käsittelypäivä", ("board_decision", "date"), Kind.DATE, width=12),
+        Column("Hallituksen pykälä", ("board_decision", "section"), Kind.NUMBER, width=9),
+        Column("Hallituksen diaarinumero", ("board_decision", "diary_number"), width=18),
+        Column("Hallituksen käsittelemä versio", ("board_decision", "version"), width=9),
+        Column("Diaarinumero", ("diary_number",), width=18),
+        Column("Valmistelija", ("preparer", "name"), width=22),
+        Column("Valmistelijan nimike", ("preparer", "title"), Kind.LOCALIZED, width=24),
+        Column("Valmistelijan sähköposti", ("preparer", "email"), width=28),
+        Column("Valmistelijan puhelin", ("preparer", "phone"), width=15),
+        Column("Esittelijä", ("presenter",), Kind.LOCALIZED, width=20),
+        *(
+            column
+            for n in range(MAX_SIGNATORIES)
+            for column in (
+                Column(
+                    f"Allekirjoittaja {n + 1} asema",
+                    ("signatories", n, "position"),
+                    Kind.LOCALIZED,
+                    width=24,
+                ),
+                Column(f"Allekirjoittaja {n + 1} nimi", ("signatories", n, "name"), width=20),
+            )
+        ),
     ),
     required=True,
 )

@@ -8,7 +8,7 @@ document/approval.py), and `validate` says so at the decision's place in the fil
 from __future__ import annotations
 
 from .load import Loaded
-from .model import Decision, Workbook
+from .model import Decision, Party, Workbook
 from .problems import Problem
 
 
@@ -27,7 +27,8 @@ def warnings(loaded: Loaded, workbook: Workbook) -> list[Problem]:
     """Every decision that did not approve this version, located at the decision."""
     found: list[Problem] = []
     agreement = workbook.agreement
-    groups = [("wellbeing_area", None, workbook.wellbeing_area)]
+    area: Party = workbook.wellbeing_area
+    groups: list[tuple[str, int | None, Party]] = [("wellbeing_area", None, area)]
     groups += [("municipalities", i, p) for i, p in enumerate(workbook.municipalities)]
     groups += [("other_parties", i, p) for i, p in enumerate(workbook.other_parties)]
     for key, index, party in groups:

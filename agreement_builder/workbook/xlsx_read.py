@@ -17,6 +17,7 @@ import io
 import re
 import warnings
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -433,8 +434,8 @@ class _Reader:
         record: dict[str, Any] = {}
         special: dict[str, Any] = {}
         self.source.cells[loc] = self._at(sheet, row, 1, None)
-        localized: dict[tuple[str, ...], dict[str | None, Any]] = {}
-        lists: dict[tuple[str, ...], list[tuple[Cell, list[str]]]] = {}
+        localized: dict[tuple[str | int, ...], dict[str | None, Any]] = {}
+        lists: dict[tuple[str | int, ...], list[tuple[Cell, list[str]]]] = {}
         leads: list[Cell] = []
         for index, (column, language, header) in columns.items():
             raw = values[index - 1] if index - 1 < len(values) else None
@@ -509,7 +510,7 @@ class _Reader:
             labels.append((row, label))
             values.append(cells[1] if len(cells) > 1 else None)
         record: dict[str, Any] = {}
-        localized: dict[tuple[str, ...], dict[str | None, Any]] = {}
+        localized: dict[tuple[str | int, ...], dict[str | None, Any]] = {}
         known = {column.header.casefold(): column for column in sheet.columns}
         seen: dict[tuple[str, str | None], int] = {}
         for (row, label), raw in zip(labels, values, strict=True):
@@ -758,7 +759,20 @@ def _split(value: Any) -> list[str]:
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
-def _set(record: dict[str, Any], key: tuple[str, ...], value: Any) -> None:
-    for part in key[:-1]:
-        record = record.setdefault(part, {})
-    record[key[-1]] = value
+def _set(record: dict[str, Any], key: tuple[str | int, ...], value: Any) -> None:
+    """Set `value` at `key` in nested mappings; an int part is a list's index (a party's
+    signatories take a column group each: ("signatories", 0, "position"))."""
+    node: Any = record
+    for part, following in pairwise(key):
+        empty: Any = [] if isinstance(following, int) else {}
+        if isinstance(part, int):
+            node.extend([None] * (part + 1 - len(node)))
+            if node[part] is None:
+                node[part] = empty
+            node = node[part]
+        else:
+            node = node.setdefault(part, empty)
+    last = key[-1]
+    if isinstance(last, int):
+        node.extend([None] * (last + 1 - len(node)))
+    node[last] = value

@@ -140,10 +140,13 @@ def follow_up_records(year: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield {"measure": entry.get("measure"), **own, "status": status}
 
 
-def _get(record: dict[str, Any], key: tuple[str, ...]) -> Any:
+def _get(record: dict[str, Any], key: tuple[str | int, ...]) -> Any:
     value: Any = record
     for part in key:
-        value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(part, int):
+            value = value[part] if isinstance(value, list) and part < len(value) else None
+        else:
+            value = value.get(part) if isinstance(value, dict) else None
     return value
 
 

@@ -29,7 +29,7 @@ def test_manifest_lists_the_files_with_their_hashes(lappi: Built) -> None:
     parties = [LAPPI["wellbeing_area"], *LAPPI["municipalities"], *LAPPI.get("other_parties", [])]
     expected = sorted(
         [("agreement", None, "fi", fmt) for fmt in ("pdf", "docx")]
-        + [(kind, party["id"], "fi", fmt) for party in parties for kind, fmt in _party_files(party)],
+        + [(kind, p["id"], "fi", fmt) for p in parties for kind, fmt in _party_files(p)],
         key=str,
     )
     listed = sorted(

@@ -30,7 +30,7 @@ def test_every_name_has_a_genitive() -> None:
 
 
 def test_voikko_reads_each_genitive_as_the_genitive_of_its_name() -> None:
-    libvoikko = pytest.importorskip("libvoikko", reason="apt-get install python3-libvoikko voikko-fi")
+    libvoikko = pytest.importorskip("libvoikko", reason="pip install libvoikko; voikko-fi")
     try:
         voikko = libvoikko.Voikko("fi")
     except OSError:
@@ -40,9 +40,10 @@ def test_voikko_reads_each_genitive_as_the_genitive_of_its_name() -> None:
         for municipality in area.municipalities:
             name = municipality.fi.removesuffix(" kunta")
             if municipality.fi in UNKNOWN_TO_VOIKKO or municipality.fi in READ_OTHERWISE:
-                assert municipality.genitive == {**UNKNOWN_TO_VOIKKO, **READ_OTHERWISE}[
-                    municipality.fi
-                ]
+                assert (
+                    municipality.genitive
+                    == {**UNKNOWN_TO_VOIKKO, **READ_OTHERWISE}[municipality.fi]
+                )
                 continue
             genitive = municipality.genitive
             readings = voikko.analyze(genitive)
