@@ -46,7 +46,9 @@ def fixed_wording(language: str) -> frozenset[str]:
     theirs = " ".join(t for value in CATALOGS[OTHER[language]].values() for t in _texts(value))
     pieces = set()
     for key, value in CATALOGS[language].items():
-        if key.startswith("file_"):
+        # File names, and single word forms (a kind's genitive, a manager's title) that a
+        # workbook's own text may hold too ("hyvinvointialueen seuranta" as a source).
+        if key.startswith(("file_", "kind_genitive.", "manager.")):
             continue
         for text in _texts(value):
             for piece in re.split(r"\{\w+\}", text):
@@ -220,9 +222,10 @@ def test_passages_in_the_other_language_are_marked_in_the_docx(pohjanmaa: Built)
     assert cover[1:3] == [("fi-FI", "Vaasan kaupunki"), ("sv-FI", "Vasa stad")]
     # Its agenda item names the package in both languages, Swedish first (Language Act § 29).
     for language in ("fi", "sv"):
-        agenda = run_passages(pohjanmaa.party_path("agenda-item", "mustasaari", "docx", language))
-        titles = [t for _, t in agenda if t.startswith((sv, fi))]
-        assert [t.split(",")[0] for t in titles[-2:]] == [sv, fi], titles
+        path = pohjanmaa.party_path("agenda-item", "mustasaari", "docx", language)
+        agenda = run_passages(path)
+        titles = [line.split(",")[0] for line in attachment_lines(path)]
+        assert titles == [sv, fi], titles
         other = OTHER[language]
         assert (WORD_LOCALE[other], POHJANMAA["agreement"]["title"][other]) in agenda
     listed = attachment_lines(pohjanmaa.party_path("agenda-item", "vaasa", "docx", "sv"))
@@ -281,6 +284,8 @@ def test_language_is_set_in_both_formats(pohjanmaa: Built) -> None:
         path = pohjanmaa.report.version_dir / document["path"]
         language = document["language"]
         assert path.stem.endswith("_" + language)
+        if document["kind"] == "paste-kit":  # text for a case-management system
+            continue
         if document["format"] == "pdf":
             with pikepdf.open(path) as pdf:
                 assert str(pdf.Root.Lang) == language
