@@ -53,6 +53,7 @@ class PartyDocument:
     stages: tuple[Stage, ...]  # the agenda items it gets, in the order they are handled
     heading: str  # the agenda item's title
     for_info: tuple[str, ...]  # Tiedoksi: the other parties, by name or as a group
+    roles: str  # "on päävastuussa 3 toimenpiteestä ja osallisena 7 toimenpiteessä"; a 0 left out
     # Lisätietoja: the party's contact when someone else prepares, else the agreement's
     # preparer (who answers for the agreement); None when that is the preparer again.
     more_info: ContactView | None
@@ -84,6 +85,7 @@ def party_document(doc: DocumentContext, party_id: str) -> PartyDocument:
             else doc.t("agenda_heading", title=doc.title)
         ),
         for_info=for_info(doc, party),
+        roles=roles(doc, concerns),
         more_info=next(
             (c for c in (party.contact, doc.preparer) if c is not None and c != party.preparer),
             None,
@@ -181,3 +183,20 @@ def for_info(doc: DocumentContext, party: PartyView) -> tuple[str, ...]:
         names.append(doc.t("agenda_all_municipalities"))
     names += [p.name for p in doc.parties if p.kind == "other" and p.id != party.id]
     return tuple(names)
+
+
+def roles(doc: DocumentContext, concerns: tuple[Concern, ...]) -> str:
+    """The party's roles in the measures that concern it, leaving out a role it has in none
+    (never "päävastuussa 0 toimenpiteestä"); empty when no measure concerns it."""
+    t = doc.t
+    lead = sum(c.role == "lead" for c in concerns)
+    participant = sum(c.role == "participant" for c in concerns)
+    values = {
+        "lead": t.count("count_lead", lead),
+        "participant": t.count("count_participant", participant),
+    }
+    if lead and participant:
+        return t("roles_both", **values)
+    if lead:
+        return t("roles_lead", **values)
+    return t("roles_participant", **values) if participant else ""
