@@ -86,7 +86,7 @@ def run_passages(path: Path) -> list[tuple[str, str]]:
 def attachment_lines(path: Path) -> list[str]:
     """The agenda item's list of attachments: `<title>, versio 0.2 (18.11.2026), ...`."""
     blocks = docx_blocks(open_docx(str(path)))
-    listed = [b for b in blocks if re.search(r", versio(n)? \d", b)]
+    listed = [b for b in blocks if re.match(r"(Liite|Bilaga) \d+\. ", b)]
     return [re.sub(r"^(Liite|Bilaga) \d+\. ", "", b) for b in listed]
 
 

@@ -81,12 +81,15 @@ def test_a_package_pdf_is_cover_agreement_annex(lappi: Built) -> None:
     annex = " ".join(pages[agreement_pages + 1 :])
     assert "Ranuan kunnan toimenpiteet" in annex
     assert "Allekirjoitus" in annex
-    # Parties sign by position: Ranua's contact (its kunnanjohtaja too, but not a listed
-    # signatory) is not named on the signature page; the position is.
+    # Parties sign by position: Ranua lists its signatories, by position and name.
     signature = annex[annex.index("Ranuan kunnan puolesta") :]
-    contact = next(m for m in LAPPI["municipalities"] if m["id"] == "ranua")["contact"]
-    assert contact["name"] not in signature
-    assert "Ranuan kunnan puolesta" in signature and "kunnanjohtaja" in signature
+    assert "Jouko Ruokangas, kunnanhallituksen puheenjohtaja" in signature
+    assert "Ville Kilpimaa, kunnanjohtaja" in signature
+    # Kemi lists none: its manager signs by position; its contact is not named.
+    pages = PdfReader(lappi.party_path("package", "kemi", "pdf")).pages
+    kemi = pages[-1].extract_text()
+    assert "Kemin kaupungin puolesta" in kemi and "kaupunginjohtaja" in kemi
+    assert "Riikka Hannula" not in kemi
 
 
 def test_the_agenda_items_name_the_right_bodies_and_person(lappi: Built) -> None:
@@ -95,18 +98,24 @@ def test_the_agenda_items_name_the_right_bodies_and_person(lappi: Built) -> None
         return " ".join(docx_blocks(open_docx(str(path))))
 
     board, council = text("ranua", "board"), text("ranua", "council")
-    assert (
-        "Kunnanhallitus esittää kunnanvaltuustolle, että kunnanvaltuusto hyväksyy liitteen 1 "
-        "mukaisen yhteistyösopimuksen ja valtuuttaa kunnanjohtajan allekirjoittamaan sopimuksen "
-        "Ranuan kunnan puolesta." in board
+    # The agreement is named in the genitive the workbook gives (title_genitive).
+    approves = (
+        "kunnanvaltuusto hyväksyy Lapin hyvinvointialueen ja kuntien strategisen "
+        "yhteistyösopimuksen 2027–2029 liitteen 1 mukaisena ja valtuuttaa kunnanhallituksen "
+        "puheenjohtajan ja kunnanjohtajan allekirjoittamaan sopimuksen Ranuan kunnan puolesta."
     )
-    assert "Kunnanvaltuusto hyväksyy liitteen 1 mukaisen yhteistyösopimuksen" in council
+    assert f"Kunnanhallitus esittää kunnanvaltuustolle, että {approves}" in board
+    assert "K" + approves[1:] in council
     assert "Aikaisempi käsittely" in council and "Aikaisempi käsittely" not in board
     for measure in expected_measures("ranua"):
         assert measure in board and measure in council
     assert LAPPI["agreement"]["preparer"]["name"] in council
     city = text("kemi", "board")
     assert "Kaupunginhallitus esittää kaupunginvaltuustolle, että kaupunginvaltuusto" in city
+    # Kemi's council approved this version: its item records it; the board's records its own.
+    assert "Päätösehdotus hyväksyttiin (kaupunginvaltuusto 30.11.2026 § 118" in text(
+        "kemi", "council"
+    )
     assert "valtuuttaa kaupunginjohtajan allekirjoittamaan sopimuksen Kemin kaupungin" in city
     area = text("lapha", "board")
     assert "Aluehallitus esittää aluevaltuustolle, että aluevaltuusto hyväksyy" in area
