@@ -86,8 +86,7 @@ def test_a_package_pdf_is_cover_agreement_annex(lappi: Built) -> None:
     assert "Jouko Ruokangas, kunnanhallituksen puheenjohtaja" in signature
     assert "Ville Kilpimaa, kunnanjohtaja" in signature
     # Kemi lists none: its manager signs by position; its contact is not named.
-    pages = PdfReader(lappi.party_path("package", "kemi", "pdf")).pages
-    kemi = pages[-1].extract_text()
+    kemi = PdfReader(lappi.party_path("package", "kemi", "pdf")).pages[-1].extract_text()
     assert "Kemin kaupungin puolesta" in kemi and "kaupunginjohtaja" in kemi
     assert "Riikka Hannula" not in kemi
 
