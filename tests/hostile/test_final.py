@@ -21,6 +21,10 @@ from tests.hostile.helpers import edited, run, write
 
 FINAL = {"  status: draft": "  status: final"}
 
+# The minimal workbook's documents: the agreement, and for its 3 parties a package, an agenda
+# item per stage (board, council) in PDF and DOCX, their paste kits (text, HTML) and metadata.
+DOCUMENTS = 2 + 3 * (2 + 2 * 2 + 2 * 2 + 1)
+
 
 def _build(workbook: Path, out: Path, *extra: str) -> tuple[int, str, str]:
     return run("build", str(workbook), "-o", str(out), "--jobs", "1", *extra)
@@ -171,7 +175,7 @@ def test_a_killed_force_rebuild_never_shows_a_wrong_manifest_and_a_rerun_complet
     assert _consistent(version) is True
     assert not [p for p in version.iterdir() if p.name.endswith(".tmp")]
     manifest = json.loads((version / "manifest.json").read_bytes())
-    assert len(manifest["documents"]) == 14
+    assert len(manifest["documents"]) == DOCUMENTS
 
 
 def test_a_final_build_killed_midway_is_completed_by_the_same_workbook(tmp_path: Path) -> None:
@@ -195,4 +199,4 @@ def test_a_final_build_killed_midway_is_completed_by_the_same_workbook(tmp_path:
     after = _files(version)
     assert {name: after[name] for name in written} == written  # nothing written was replaced
     assert _consistent(version) is True
-    assert len(json.loads((version / "manifest.json").read_bytes())["documents"]) == 14
+    assert len(json.loads((version / "manifest.json").read_bytes())["documents"]) == DOCUMENTS

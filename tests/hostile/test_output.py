@@ -13,7 +13,7 @@ from tests.hostile.helpers import edited, run, snapshot, write
 
 MINIMAL = FIXTURES / "minimal.yaml"
 VERSION_DIR = ("testi", "0.1")
-AGENDA = "ranua_esityslista-asia_v0.1_LUONNOS_fi.pdf"
+AGENDA = "ranua_esityslista-asia_valtuusto_v0.1_LUONNOS_fi.pdf"
 
 
 @pytest.fixture

@@ -162,7 +162,7 @@ def test_build_result_documents_by_party_zip_and_downloads(client, preparer, bui
     for name in (
         "testi_v0.1_LUONNOS_fi.pdf",
         "ranua_sopimusliite_v0.1_LUONNOS_fi.pdf",
-        "rovaniemi_esityslista-asia_v0.1_LUONNOS_fi.docx",
+        "rovaniemi_esityslista-asia_valtuusto_v0.1_LUONNOS_fi.docx",
     ):
         assert name in page
     assert page.index("Ranuan kunta") < page.index("Rovaniemen kaupunki")
@@ -183,7 +183,7 @@ def test_build_result_documents_by_party_zip_and_downloads(client, preparer, bui
     assert names == expected
     assert {
         "ranua_sopimusliite_v0.1_LUONNOS_fi.pdf",
-        "ranua_esityslista-asia_v0.1_LUONNOS_fi.docx",
+        "ranua_esityslista-asia_valtuusto_v0.1_LUONNOS_fi.docx",
     } <= names
     progress = client.get(f"/versions/{built_version.pk}/progress/", HTTP_HX_REQUEST="true")
     assert progress["HX-Refresh"] == "true"

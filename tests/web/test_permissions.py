@@ -59,7 +59,7 @@ def _requests(world) -> list[tuple[str, str, str, dict, set[int]]]:
         (
             "document",
             "get",
-            f"/versions/{v}/files/rovaniemi_esityslista-asia_v0.1_LUONNOS_fi.docx",
+            f"/versions/{v}/files/rovaniemi_esityslista-asia_valtuusto_v0.1_LUONNOS_fi.docx",
             {},
             {404},
         ),
