@@ -154,8 +154,8 @@ def plan(
                 )
                 related += [(f"agenda-item:{stage}", stem), (f"paste-kit:{stage}", paste)]
             # The metadata of a plan's items is named after them, beside the agreement's.
-            what = (labels["agenda-item"], "file_metadata") if is_plan else ("file_metadata",)
-            stem = _stem(workbook, ctx, party.id, *what)
+            meta = (labels["agenda-item"], "file_metadata") if is_plan else ("file_metadata",)
+            stem = _stem(workbook, ctx, party.id, *meta)
             targets.append(
                 Target(
                     f"{prefix}paste-kit",

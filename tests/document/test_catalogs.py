@@ -43,7 +43,8 @@ def test_every_used_label_is_in_the_catalog(language: str) -> None:
     prefixes = {label for label in used_labels() if label.endswith(".")}
     for prefix in prefixes:
         kinds = {
-            "index_kind.": {"agreement", "changes", "package", "agenda-item", "paste-kit"},
+            "index_kind.": {"agreement", "changes", "package", "agenda-item", "paste-kit"}
+            | {"plan", "plan-package", "plan-agenda-item", "plan-changes", "plan-paste-kit"},
             "index_stage.": {"board", "council"},
             "language_name.": set(CATALOGS),  # every language a document can be in
         }[prefix]
