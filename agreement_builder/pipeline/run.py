@@ -587,9 +587,11 @@ def plan_documents(
             data = document.read(folder)
             if data is not None:
                 result.ready[document.fingerprint] = data
-    # The parts of the packages an earlier build drew (a party's cover and annex): joined too.
-    with contextlib.suppress(OutputError):
-        result.ready.update(kept_parts(folder, joined - result.ready.keys()))
+    # The parts of the packages an earlier build drew (a party's cover and annex): joined too,
+    # unless everything is to be drawn again.
+    if not force:
+        with contextlib.suppress(OutputError):
+            result.ready.update(kept_parts(folder, joined - result.ready.keys()))
     return result
 
 

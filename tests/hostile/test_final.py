@@ -148,7 +148,9 @@ def _kill_while_watching(
     process.wait(timeout=120)
 
 
-@pytest.mark.parametrize(("sig", "after"), [(signal.SIGKILL, 0.5), (signal.SIGTERM, 2.0)])
+# Killed as soon as the build starts replacing files: a build of this small workbook now writes
+# its documents within a second, so any later moment may find it finished.
+@pytest.mark.parametrize(("sig", "after"), [(signal.SIGKILL, 0.0), (signal.SIGTERM, 0.0)])
 def test_a_killed_force_rebuild_never_shows_a_wrong_manifest_and_a_rerun_completes(
     tmp_path: Path, sig: int, after: float
 ) -> None:
