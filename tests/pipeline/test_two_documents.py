@@ -72,6 +72,8 @@ def test_the_agreement_refers_to_the_plan_which_is_a_document_of_its_own(
     for shown_in_the_plan in ("T1.1", "Liikuntaneuvonta", "T1-I1", "Liikkuvat lapset", MEASURE):
         assert shown_in_the_plan not in text
     assert "2026.1" not in text
+    agreement_docx = "\n".join(docx_blocks(open_docx(str(agreement[("agreement", None, "docx")]))))
+    assert "Yhdyspintasuunnitelma" in agreement_docx and "Liikuntaneuvonta" not in agreement_docx
     package = _pdf_text(agreement[("package", "ranua", "pdf")])
     assert "T1.2" not in package and "Liikuntaneuvonta" not in package
     assert ("agenda-item", "ranua", "pdf") in agreement
