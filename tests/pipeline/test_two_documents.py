@@ -76,7 +76,13 @@ def test_the_agreement_refers_to_the_plan_which_is_a_document_of_its_own(
     assert "Yhdyspintasuunnitelma" in agreement_docx and "Liikuntaneuvonta" not in agreement_docx
     package = _pdf_text(agreement[("package", "ranua", "pdf")])
     assert "T1.2" not in package and "Liikuntaneuvonta" not in package
-    assert ("agenda-item", "ranua", "pdf") in agreement
+    # The agreement's agenda item: the plan is the next item; the package has no measure annex.
+    agreement_agenda = _pdf_text(agreement[("agenda-item", "ranua", "pdf")])
+    assert "erillisessä yhdyspintasuunnitelmassa, joka käsitellään seuraavana asiana" in (
+        agreement_agenda
+    )
+    assert "ja allekirjoitussivu" in agreement_agenda and "T1.2" not in agreement_agenda
+    assert "erillisen yhdyspintasuunnitelman suunnitelmaliitteessä" in package
 
     # The plan: its own document, version, status and approvers, in PDF and DOCX.
     plan_text = _pdf_text(plan[("plan", None, "pdf")])
@@ -96,6 +102,9 @@ def test_the_agreement_refers_to_the_plan_which_is_a_document_of_its_own(
         assert ("plan-agenda-item", party, "docx") in plan
     agenda = _pdf_text(plan[("plan-agenda-item", "ranua", "pdf")])
     assert "Yhdyspintasuunnitelma" in agenda and "T1.2" in agenda
+    # Ranua's plan approver (its board) decides the plan itself: one stage, the plan approved.
+    assert "Kunnanhallitus hyväksyy liitteen 1 mukaisen yhdyspintasuunnitelman" in agenda
+    assert "Suunnitelman sisältö" in agenda and "Sopimuksen sisältö" not in agenda
     manifest = json.loads((report.plan.version_dir / "manifest.json").read_text("utf-8"))
     assert (manifest["document"], manifest["version"], manifest["status"]) == (
         "plan",
