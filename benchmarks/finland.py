@@ -160,13 +160,19 @@ def main() -> None:
             f"{max(b.run.peak_mb for b in results):.0f} MB; {load()}"
         )
         if len(results) >= 2:
-            a, slope, r2 = fit([b.languages for b in results], [b.run.cpu for b in results])
-            print(f"CPU against parties x languages: {a:.2f} s + {slope:.3f} s each (R² {r2:.3f})")
-            for b in results:
-                expected = a + slope * b.languages
-                off = b.run.cpu / expected - 1 if expected else 0.0
-                if abs(off) > 0.2:
-                    print(f"  not linear: {b.area} {100 * off:+.0f} % against the fit")
+            # A bilingual area draws its agreement once per language: pages say more than
+            # parties, so both are fitted.
+            for label, xs in (
+                ("parties x languages", [float(b.languages) for b in results]),
+                ("PDF pages", [float(b.pages) for b in results]),
+            ):
+                a, slope, r2 = fit(xs, [b.run.cpu for b in results])
+                print(f"CPU against {label}: {a:.2f} s + {slope:.4f} s each (R² {r2:.3f})")
+                for b, x in zip(results, xs, strict=True):
+                    expected = a + slope * x
+                    off = b.run.cpu / expected - 1 if expected else 0.0
+                    if abs(off) > 0.2:
+                        print(f"  off the line: {b.area} {100 * off:+.0f} % against the fit")
         counts = [int(n) for n in args.measures.split(",")]
         if len(counts) >= 2:
             area = chosen[0]
