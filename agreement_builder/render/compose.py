@@ -1,7 +1,9 @@
 """One document made of several HTML parts (a party's cover sheet, the agreement, its annex).
 
 The PDF writer lays each part out on its own, so that the agreement inside a package is page for
-page the full agreement; the DOCX writer reads the parts joined into one HTML document here.
+page the full agreement. `join_parts` says what a DOCX of several parts is: the DOCX writer
+composes it of each part's body written once (render/docx.py), to the bytes of writing the
+joined HTML, which its tests compare.
 """
 
 from __future__ import annotations
