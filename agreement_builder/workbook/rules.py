@@ -31,12 +31,22 @@ def check(data: dict[str, Any], source: Source) -> list[Problem]:
 def _plan_problems(data: dict[str, Any], source: Source) -> Iterator[Problem]:
     """A party's plan approver means something only in the two-document form (`plan:`)."""
     if data.get("plan") is not None:
+        agreement = data.get("agreement")
+        version = agreement.get("version") if isinstance(agreement, dict) else None
+        if isinstance(version, str) and version.startswith("plan-"):
+            loc: Loc = ("agreement", "version")
+            yield source.problem(
+                loc,
+                f"{source.label(loc, data)}: '{version}' would be a folder of the plan's versions "
+                "(OUTPUT/<agreement id>/plan-<plan version>/): choose a version that does not "
+                "start with 'plan-'",
+            )
         return
     for kind in PARTY_KINDS:
         items = [(None, data.get(kind))] if kind == "wellbeing_area" else _items(data, kind)
         for i, party in items:
             if isinstance(party, dict) and party.get("plan_approver") is not None:
-                loc: Loc = (kind, "plan_approver") if i is None else (kind, i, "plan_approver")
+                loc = (kind, "plan_approver") if i is None else (kind, i, "plan_approver")
                 yield source.problem(
                     loc,
                     f"{source.label(loc, data)}: a plan approver needs the two-document form: "

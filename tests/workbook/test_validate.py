@@ -62,6 +62,11 @@ EXPECTED: dict[str, list[str]] = {
         "23:20: municipalities[ranua].plan_approver: a plan approver needs the two-document "
         "form: add `plan:` (version, status, date) or remove it"
     ],
+    "plan-version-folder": [
+        "8:12: agreement.version: 'plan-1' would be a folder of the plan's versions "
+        "(OUTPUT/<agreement id>/plan-<plan version>/): choose a version that does not start "
+        "with 'plan-'"
+    ],
     "goal-without-measures": ["40:15: goals[T1].measures: a goal needs at least one measure"],
     "missing-field": ["4:3: agreement: required key 'status' is missing"],
     "municipality-language": [
