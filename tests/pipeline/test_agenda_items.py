@@ -435,3 +435,44 @@ def test_no_name_is_dropped_into_a_sentence_uninflected(built: Built) -> None:
             assert wrong not in text, (d["path"], wrong)
     ranua = flat(item(built, "laihia", "council", "fi"))
     assert "Sopimuksen merkitys Laihian kunnan kannalta" in ranua
+
+
+def test_a_finnish_regional_council_decides_in_its_board_with_a_rectification_instruction(
+    tmp_path: Path,
+) -> None:
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "themes:\n",
+        "other_parties:\n"
+        "  - id: lapin-liitto\n"
+        "    name: {fi: Lapin liitto}\n"
+        "    approver: {fi: maakuntahallitus}\n"
+        "    contact: {name: Liisa Liitto, title: {fi: maakuntajohtaja}}\n"
+        "themes:\n",
+        1,
+    )
+    path = tmp_path / "liitto.yaml"
+    path.write_text(text, encoding="utf-8")
+    from agreement_builder.pipeline.run import build
+
+    report = build(path, tmp_path / "out", only=("lapin-liitto",), jobs=1)
+    assert report.ok, report.failures
+    items = [d for d in report.documents if d.kind == "agenda-item"]
+    assert {(d.stage, d.format) for d in items} == {("board", "pdf"), ("board", "docx")}
+    [docx] = [d for d in items if d.format == "docx"]
+    assert "_hallitus_" in docx.path
+    body = "\n".join(docx_blocks(open_docx(str(report.version_dir / docx.path))))
+    flat_body = flat(body)
+    assert "Maakuntahallitus hyväksyy liitteen 1 mukaisen yhteistyösopimuksen ja valtuuttaa " in (
+        flat_body
+    )
+    assert "maakuntajohtajan allekirjoittamaan sopimuksen Lapin liiton puolesta." in flat_body
+    assert "kirjallisen oikaisuvaatimuksen (kuntalaki 410/2015, 134 §)" in flat_body
+    assert "136 §" not in flat_body and "Aikaisempi käsittely" not in body
+    assert field_after(body, "Esittelijä") == "maakuntajohtaja"
+    assert set(field_after(body, "Päätös")) == {"_"}
+    # The contact (a maakuntajohtaja) is not named as its signatory: the position is.
+    [package] = [d for d in report.documents if d.kind == "package" and d.format == "pdf"]
+    last = PdfReader(report.version_dir / package.path).pages[-1].extract_text()
+    assert "Lapin liiton puolesta" in last and "maakuntajohtaja" in last
+    assert "Liisa Liitto" not in last
