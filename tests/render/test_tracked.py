@@ -60,7 +60,12 @@ EXPECTED = Counter(
         *[("document", "ins", "Lapin liitto"), ("document", "ins", "maakuntavaltuusto")] * 2,
         ("document", "ins", "0164308-3"),
         ("document", "ins", "__.__.20__ § ____"),
-        ("document", "ins", "______________________"),
+        ("document", "ins", "maakuntajohtaja"),  # its signatory, by position
+        # Kemi's council approved version 0.3: version 0.4 has no approval of its own yet.
+        ("document", "del", "30.11.2026"),
+        ("document", "del", "118"),
+        ("document", "ins", "__.__.20__"),
+        ("document", "ins", "____"),
         # T1.1's text, T1.2's schedule, T1.3's responsible parties: only the changed words.
         ("document", "del", "tai "),
         ("document", "ins", " tai järjestön toimintaan"),
