@@ -174,3 +174,24 @@ def test_the_agreement_files_keep_their_time_when_only_the_plan_changes(tmp_path
     assert second.ok and second.unchanged
     assert _files(first.version_dir) == before
     assert second.plan is not None and second.plan.written  # the draft plan was rebuilt
+
+
+def test_the_agreement_change_summary_leaves_the_plan_out(tmp_path: Path) -> None:
+    """A new agreement version's change summary lists what the agreement says, never a measure
+    (the plan's change summary lists those)."""
+    out = tmp_path / "out"
+    assert build(_workbook(tmp_path), out, formats=("pdf",)).ok
+    changed = _workbook(
+        tmp_path,
+        **{
+            'version: "0.1"': 'version: "0.2"',
+            "sopia yhteisistä tavoitteista": "sopia yhteisistä tavoitteista ja työnjaosta",
+            MEASURE: REVISED,
+        },
+    )
+    report = build(changed, out, formats=("pdf",))
+    assert report.ok and report.plan is not None and report.plan.ok
+    changes = _pdf_text(_documents(report)[("changes", None, "pdf")])
+    assert "työnjaosta" in changes and "Verrattuna versioon 0.1" in changes
+    assert "T1.2" not in changes and "Rovaniemen koulujen" not in changes
+    assert ("plan-changes", None, "pdf") not in _documents(report.plan)  # no earlier plan
