@@ -29,12 +29,11 @@ from .state import MANIFEST, MAX_LISTING, BuildState, recorded_manifest
 
 QUICK = ".build-quick.json"
 SNAPSHOT = "workbook.yaml"  # as pipeline/versions.py names it (that module loads the model)
+PLAN_PREFIX = "plan-"  # a plan version's folder, as pipeline/versions.py names it
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def inputs_key(
-    templates: Templates, reference_docx: Path | None, formats: tuple[str, ...]
-) -> str:
+def inputs_key(templates: Templates, reference_docx: Path | None, formats: tuple[str, ...]) -> str:
     """The program, the formats, the templates and the reference DOCX, as one digest."""
     digest = hashlib.sha256(f"{__version__}\0{','.join(formats)}\0".encode())
     digest.update(templates.fingerprint().encode())
@@ -105,7 +104,9 @@ def up_to_date(
     formats: tuple[str, ...],
     previous: Path | None,
 ) -> BuildReport | None:
-    """The report of a build with nothing to do, if this is one for certain; else None."""
+    """The report of a build with nothing to do, if this is one for certain; else None. In the
+    two-document form (`plan:`), both the agreement's and the plan's folder must be up to date
+    (the plan's report is the agreement report's `plan`)."""
     started = time.perf_counter()
     try:
         data = _read(workbook_path)
@@ -114,6 +115,36 @@ def up_to_date(
     where = _version_of(workbook_path, data)
     if where is None:
         return None
+    agreement_id, version, plan_version = where
+    report = _folder_up_to_date(
+        data, output_root, (agreement_id, version), previous, templates, reference_docx, formats
+    )
+    if report is None or plan_version is None:
+        return _timed(report, started)
+    plan_where = (agreement_id, PLAN_PREFIX + plan_version)
+    report.plan = _folder_up_to_date(
+        data, output_root, plan_where, None, templates, reference_docx, formats
+    )
+    return _timed(report if report.plan is not None else None, started)
+
+
+def _timed(report: BuildReport | None, started: float) -> BuildReport | None:
+    if report is not None:
+        report.seconds = time.perf_counter() - started
+    return report
+
+
+def _folder_up_to_date(
+    data: bytes,
+    output_root: Path,
+    where: tuple[str, str],
+    previous: Path | None,
+    templates: Templates,
+    reference_docx: Path | None,
+    formats: tuple[str, ...],
+) -> BuildReport | None:
+    """The report of one version folder recorded as built from these very inputs (`data`, the
+    workbook's bytes), if it still is; else None."""
     version_dir = output_root / where[0] / where[1]
     try:
         with Folder.open(output_root, *where, create=False) as folder:
@@ -136,23 +167,31 @@ def up_to_date(
                 return None
     except (OSError, ValueError, AgreementBuilderError):
         return None
-    report = BuildReport(version_dir, documents=list(state.documents.values()), unchanged=True)
-    report.seconds = time.perf_counter() - started
-    return report
+    return BuildReport(version_dir, documents=list(state.documents.values()), unchanged=True)
 
 
-def _version_of(workbook_path: Path, data: bytes) -> tuple[str, str] | None:
-    """A YAML workbook's agreement id and version, if it is a draft and they are plain names."""
+def _version_of(workbook_path: Path, data: bytes) -> tuple[str, str, str | None] | None:
+    """A YAML workbook's agreement id and version, and in the two-document form its plan's
+    version, if the agreement (and the plan) are drafts and these are plain names."""
     if workbook_path.suffix.lower() not in (".yaml", ".yml"):
         return None
     import yaml
 
     loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        agreement = yaml.load(data, Loader=loader)["agreement"]  # a safe loader
+        workbook = yaml.load(data, Loader=loader)  # a safe loader
+        agreement = workbook["agreement"]
         what = (agreement["id"], agreement["version"], agreement["status"])
+        plan = workbook.get("plan")
+        plan_what = None if plan is None else (plan["version"], plan["status"])
     except Exception:  # anything odd (deep nesting, aliases, not a mapping): the full path
         return None
     if what[2] != "draft" or not all(isinstance(x, str) and _NAME.fullmatch(x) for x in what[:2]):
         return None
-    return what[0], what[1]
+    if plan_what is None:
+        return what[0], what[1], None
+    if plan_what[1] != "draft" or not (
+        isinstance(plan_what[0], str) and _NAME.fullmatch(plan_what[0])
+    ):
+        return None
+    return what[0], what[1], plan_what[0]

@@ -145,17 +145,20 @@ def build(
         report.plan = _build_into(
             plan_job, BuildReport(plan_job.version_dir), force, jobs, progress, time.perf_counter()
         )
-        return report  # the quick check below knows one folder only: the full path each time
     if report.ok and not only:  # what a next build with nothing to do checks first (quick.py)
-        with contextlib.suppress(OSError, AgreementBuilderError):
-            quick.record(
-                workbook_path,
-                report,
-                templates=templates,
-                reference_docx=reference_docx,
-                formats=formats,
-                previous=previous,
-            )
+        # Each folder once both are built: each records the other as a version beside it.
+        for done, compared in ((report, previous), (report.plan, None)):
+            if done is None:
+                continue
+            with contextlib.suppress(OSError, AgreementBuilderError):
+                quick.record(
+                    workbook_path,
+                    done,
+                    templates=templates,
+                    reference_docx=reference_docx,
+                    formats=formats,
+                    previous=compared,
+                )
     return report
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from agreement_builder.pipeline.quick import up_to_date
 from agreement_builder.pipeline.render import FORMATS
-from agreement_builder.pipeline.run import build
+from agreement_builder.pipeline.run import BuildReport, build
 from agreement_builder.theme import Templates
 from tests.conftest import FIXTURES
 
@@ -87,3 +87,42 @@ def test_any_change_takes_the_full_path(built: tuple[Path, Path], tmp_path: Path
     edited.write_text(workbook.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert quick(edited, copy) is None
     assert quick(workbook, copy) is not None
+
+
+def test_the_two_document_form_is_up_to_date_when_both_folders_are(tmp_path: Path) -> None:
+    """The agreement's and the plan's folder are each recorded; the quick answer needs both."""
+    workbook = tmp_path / "two.yaml"
+    shutil.copy(FIXTURES / "two-documents.yaml", workbook)
+    output = tmp_path / "out"
+    first = build(workbook, output, jobs=1, formats=("pdf",))
+    assert first.ok and first.plan is not None
+
+    def quick_pdf() -> BuildReport | None:
+        return up_to_date(
+            workbook,
+            output,
+            templates=Templates.of(None),
+            reference_docx=None,
+            formats=("pdf",),
+            previous=None,
+        )
+
+    report = quick_pdf()
+    assert report is not None and report.unchanged
+    assert report.plan is not None and report.plan.unchanged
+    assert report.plan.version_dir == output / "testi" / "plan-2026.1"
+    assert len(report.plan.documents) == len(first.plan.documents)
+    # A plan document removed: the plan's folder is not up to date, so neither is the build.
+    removed = next(output.glob("testi/plan-2026.1/*.pdf"))
+    removed.unlink()
+    assert quick_pdf() is None
+    again = build(workbook, output, jobs=1, formats=("pdf",))
+    assert again.unchanged and again.plan is not None and again.plan.written == [removed.name]
+    assert quick_pdf() is not None
+    # A final plan takes the full path, built or not.
+    text = workbook.read_text(encoding="utf-8")
+    draft = "status: draft\n  date: 2026-11-20\nwellbeing_area"
+    assert draft in text
+    workbook.write_text(text.replace(draft, draft.replace("draft", "final")), encoding="utf-8")
+    assert build(workbook, output, jobs=1, formats=("pdf",)).ok
+    assert quick_pdf() is None
