@@ -83,6 +83,7 @@ def test_the_agreement_refers_to_the_plan_which_is_a_document_of_its_own(
     )
     assert "ja allekirjoitussivu" in agreement_agenda and "T1.2" not in agreement_agenda
     assert "erillisen yhdyspintasuunnitelman suunnitelmaliitteessä" in package
+    assert "Yhdyspintasuunnitelma (erillinen asiakirja, hyväksytään omana asianaan)" in package
 
     # The plan: its own document, version, status and approvers, in PDF and DOCX.
     plan_text = _pdf_text(plan[("plan", None, "pdf")])
@@ -95,6 +96,7 @@ def test_the_agreement_refers_to_the_plan_which_is_a_document_of_its_own(
     # Each party its annex of the measures that concern it, and an agenda item for the plan.
     ranua = _pdf_text(plan[("plan-package", "ranua", "pdf")])
     assert MEASURE in ranua
+    assert "Sopimus Testialueen yhteistyösopimus" in ranua  # its cover names the agreement
     rovaniemi_annex = _pdf_text(plan[("plan-package", "rovaniemi", "pdf")])
     assert "T1.1" in rovaniemi_annex
     for party in ("alue", "ranua", "rovaniemi"):
