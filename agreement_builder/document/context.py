@@ -219,6 +219,8 @@ class DocumentContext:
     separate_plan: bool = False
     plan_title: str = ""  # the plan's title in this language (two-document form)
     agreement_title: str = ""  # the agreement's title in this language
+    # Names that are never hyphenated, in any language: parties, forums, people.
+    proper_names: tuple[str, ...] = ()
 
     @property
     def goal_count(self) -> int:
@@ -546,6 +548,7 @@ def build_context(
         sections=sections,
         toc=toc,
     )
+    context.proper_names = _proper_names(workbook)
     context.document, context.separate_plan = document, separate
     context.agreement_title = agreement_title
     context.plan_title = plan_title(workbook, t) if workbook.plan is not None else ""
@@ -601,6 +604,24 @@ def _chapters(
         )
     chapters.append(("approval", t("section_approval"), (), "s-approval"))
     return chapters
+def _texts(value: LocalizedText | None) -> list[str]:
+    if value is None:
+        return []
+    return [value.plain] if value.plain is not None else list(value.texts.values())
+
+
+def _proper_names(workbook: Workbook) -> tuple[str, ...]:
+    """Names of parties (every language), forums and people. The approving bodies' names are
+    common nouns (kunnanvaltuusto, kommunfullmäktige) and break at their compound joints."""
+    names: list[str] = []
+    for party in workbook.parties:
+        names += _texts(party.name)
+        if party.contact is not None:
+            names.append(party.contact.name)
+    names += [text for forum in workbook.forums for text in _texts(forum.name)]
+    if workbook.agreement.preparer is not None:
+        names.append(workbook.agreement.preparer.name)
+    return tuple(sorted(set(names)))
 
 
 def _concerns(workbook: Workbook, party_id: str, goals: dict[str, GoalView]) -> tuple[Concern, ...]:

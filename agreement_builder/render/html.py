@@ -17,6 +17,7 @@ import jinja2
 
 from ..errors import TemplateError
 from ..theme import Templates
+from .hyphenate import hyphenate_html
 from .watermark import watermark_url
 
 
@@ -37,12 +38,14 @@ def environment(templates: Templates | Path) -> jinja2.Environment:
 
 
 def render_html(templates: Templates | Path, template: str, doc: Any, **extra: Any) -> str:
-    """Render `template` with the document context `doc` (its catalog is available as `t`)."""
+    """Render `template` with the document context `doc` (its catalog is available as `t`),
+    with soft hyphens in its text (render/hyphenate.py): both writers break words alike."""
     compiled = environment(templates).get_template(template)
     try:
-        return compiled.render(doc=doc, t=doc.t, **extra)
+        html = compiled.render(doc=doc, t=doc.t, **extra)
     except jinja2.TemplateError as error:
         raise located(error, template) from None
+    return hyphenate_html(html, getattr(doc, "proper_names", ()))
 
 
 class _Environment(jinja2.Environment):

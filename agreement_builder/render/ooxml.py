@@ -519,3 +519,42 @@ def _set(parent: Element, tag: str, **attrs: str) -> Element:
     for key, value in attrs.items():
         element.set(qn(f"w:{key}"), value)
     return element
+
+
+SOFT_HYPHEN = "\u00ad"
+
+
+def soft_hyphens(document: Document) -> None:
+    """Turn each soft hyphen (U+00AD) in the text of the body, headers and footers into Word's
+    optional hyphen, `w:softHyphen`: Word and LibreOffice break a word there, as the PDF does,
+    and show no hyphen elsewhere."""
+    parts = [document.element.body]
+    for section in document.sections:
+        for part in (section.header, section.first_page_header, section.footer,
+                     section.first_page_footer):
+            if not part.is_linked_to_previous:
+                parts.append(part._element)
+    for root in parts:
+        for text in root.iter(qn("w:t")):
+            if text.text and SOFT_HYPHEN in text.text:
+                _split_soft_hyphens(text)
+
+
+def _split_soft_hyphens(text: OxmlElement) -> None:
+    """`<w:t>ab\u00adcd</w:t>` → `<w:t>ab</w:t><w:softHyphen/><w:t>cd</w:t>` in the same run."""
+    pieces = text.text.split(SOFT_HYPHEN)
+    text.text = pieces[0]
+    if pieces[0] != pieces[0].strip():
+        text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    anchor = text
+    for piece in pieces[1:]:
+        hyphen = OxmlElement("w:softHyphen")
+        anchor.addnext(hyphen)
+        anchor = hyphen
+        if piece:
+            t = OxmlElement("w:t")
+            t.text = piece
+            if piece != piece.strip():
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            anchor.addnext(t)
+            anchor = t
