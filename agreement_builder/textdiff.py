@@ -11,8 +11,9 @@ from typing import TypeVar
 
 # A word (letters or digits, with inner hyphens, apostrophes, dots, commas, colons or slashes:
 # `0.3`, `20.11.2026`, `T1.2`, `1,5`), a run of whitespace, or one other character. `2027–2028`
-# is three tokens, so a changed year is one changed word.
-_TOKEN = re.compile(r"\w+(?:[-'’.,:/]\w+)*|\s+|[^\w\s]")
+# is three tokens, so a changed year is one changed word. A soft hyphen (U+00AD, where a word
+# may be hyphenated) is part of its word.
+_TOKEN = re.compile(r"[\w\u00ad]+(?:[-'’.,:/][\w\u00ad]+)*|\s+|[^\w\s]")
 
 Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2)
 Token = TypeVar("Token", bound=Hashable)

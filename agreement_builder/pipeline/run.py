@@ -513,6 +513,9 @@ def plan_documents(
         language: build_context(job.workbook, language, job.templates, job.document)
         for language in languages
     }
+    from ..render.hyphenate import unavailable
+
+    report.notes.extend(unavailable(languages))  # once per build: Voikko missing
     if job.follow_up is not None:
         from .plan import plan_follow_up
 

@@ -52,7 +52,8 @@ CLASSES: dict[str, set[str]] = {
     "div": {"signature", "new-page"},
     "hr": {"page-break"},
     "figure": {"chart"},
-    "span": {"blank", "page-number", "page-count"},
+    # nobreak / nohyphen: render/hyphenate.py's marks; soft hyphens already say where to break.
+    "span": {"blank", "page-number", "page-count", "nobreak", "nohyphen"},
 }
 SMALL = "17"  # 8.5 pt in half-points
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'

@@ -31,9 +31,7 @@ SOFT_HYPHEN = "\u00ad"
 
 # Elements whose text is never hyphenated: headings (the stylesheet never breaks them inside a
 # word either), the contents, the running header and footer, code, and the document head.
-_SKIP_TAGS = frozenset(
-    {"h1", "h2", "h3", "h4", "nav", "header", "footer", "code", "pre", "time"}
-)
+_SKIP_TAGS = frozenset({"h1", "h2", "h3", "h4", "nav", "header", "footer", "code", "pre", "time"})
 _UNTOUCHED = frozenset({"head", "title", "style", "script"})  # not even kept together
 SKIP_CLASSES = frozenset({"nohyphen", "nobreak"})
 
@@ -162,10 +160,7 @@ def hyphenate_text(text: str, language: str, protected: _Protected) -> str:
         out.append(text[position:start])
         position = end
         word = chunk.group()
-        if (
-            _TECHNICAL.search(word)
-            or any(s < end and start < e for s, e in skipped)
-        ):
+        if _TECHNICAL.search(word) or any(s < end and start < e for s, e in skipped):
             out.append(word)
             continue
         out.append(_WORD.sub(lambda m: _letters(m.group(), language, protected), word))

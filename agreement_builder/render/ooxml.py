@@ -522,6 +522,7 @@ def _set(parent: Element, tag: str, **attrs: str) -> Element:
 
 
 SOFT_HYPHEN = "\u00ad"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def soft_hyphens(document: Document) -> None:
@@ -530,14 +531,46 @@ def soft_hyphens(document: Document) -> None:
     and show no hyphen elsewhere."""
     parts = [document.element.body]
     for section in document.sections:
-        for part in (section.header, section.first_page_header, section.footer,
-                     section.first_page_footer):
+        for part in (
+            section.header,
+            section.first_page_header,
+            section.footer,
+            section.first_page_footer,
+        ):
             if not part.is_linked_to_previous:
                 parts.append(part._element)
     for root in parts:
-        for text in root.iter(qn("w:t")):
+        split_soft_hyphens(root)
+
+
+def split_soft_hyphens(root: OxmlElement) -> None:
+    """Every U+00AD in the `w:t` and `w:delText` under `root` as a `w:softHyphen`."""
+    for tag in ("w:t", "w:delText"):
+        for text in list(root.iter(qn(tag))):
             if text.text and SOFT_HYPHEN in text.text:
                 _split_soft_hyphens(text)
+
+
+def join_soft_hyphens(root: OxmlElement) -> None:
+    """Each `w:softHyphen` under `root` back into the text of its run as U+00AD, the run's text
+    one `w:t` where it was split (so that a word with a soft hyphen is one word again)."""
+    for hyphen in list(root.iter(qn("w:softHyphen"))):
+        previous = hyphen.getprevious()
+        following = hyphen.getnext()
+        run = hyphen.getparent()
+        if previous is not None and previous.tag == qn("w:t"):
+            target = previous
+        else:
+            target = OxmlElement("w:t")
+            target.text = ""
+            hyphen.addprevious(target)
+        target.text = (target.text or "") + SOFT_HYPHEN
+        run.remove(hyphen)
+        if following is not None and following.tag == qn("w:t"):
+            target.text += following.text or ""
+            run.remove(following)
+        if target.text != target.text.strip():
+            target.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
 def _split_soft_hyphens(text: OxmlElement) -> None:
@@ -552,7 +585,7 @@ def _split_soft_hyphens(text: OxmlElement) -> None:
         anchor.addnext(hyphen)
         anchor = hyphen
         if piece:
-            t = OxmlElement("w:t")
+            t = OxmlElement(text.tag.replace(f"{{{_W}}}", "w:"))
             t.text = piece
             if piece != piece.strip():
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")

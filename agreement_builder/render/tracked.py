@@ -25,6 +25,7 @@ from lxml import etree
 
 from ..stablezip import restamp
 from ..textdiff import keyed_opcodes, similarity, tokens
+from .ooxml import join_soft_hyphens, split_soft_hyphens
 
 NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -86,9 +87,13 @@ def track_changes(old: bytes, new: bytes, *, author: str, when: date) -> tuple[b
                 continue
             old_root = etree.fromstring(old_zip.read(name))
             new_root = trees[name]
+            # A word with soft hyphens (w:softHyphen) is compared as one word.
+            join_soft_hyphens(old_root)
+            join_soft_hyphens(new_root)
             if name == "word/document.xml":
                 old_root, new_root = _body(old_root), _body(new_root)
             _Differ(marker, numbering).container(old_root, new_root)
+            split_soft_hyphens(new_root)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
             for info in new_zip.infolist():

@@ -304,12 +304,12 @@ def test_language_is_set_in_both_formats(pohjanmaa: Built) -> None:
 
 def test_swedish_dates_and_names(pohjanmaa: Built) -> None:
     text = " ".join(docx_blocks(open_docx(str(pohjanmaa.path("docx", "sv")))))
-    assert "18 november 2026" in text and "18.11.2026" in text  # Babel's sv-FI dates
+    assert "18.11.2026" in text  # Babel's sv-FI date; one format on a cover
     assert "1.1.2026–31.12.2029" in text
     assert "Korsholms kommun" in text and "Mustasaaren kunta" not in text
     assert "Österbottens förbund" in text
     finnish = " ".join(docx_blocks(open_docx(str(pohjanmaa.path("docx", "fi")))))
-    assert "18. marraskuuta 2026" in finnish and "Mustasaaren kunta" in finnish
+    assert "18.11.2026" in finnish and "Mustasaaren kunta" in finnish
     second = pdf_text(pohjanmaa.path("pdf", "sv")).split("\f")[1]
     with pikepdf.open(pohjanmaa.path("pdf", "sv")) as pdf:
         pages = len(pdf.pages)

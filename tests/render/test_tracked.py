@@ -43,12 +43,7 @@ EXPECTED = Counter(
     [
         # Version and date: the cover's status line, its table and the running header/footer.
         *[("document", "del", "0.3"), ("document", "ins", "0.4")] * 2,
-        ("document", "del", "20.11.2026"),
-        ("document", "ins", "11.12.2026"),
-        ("document", "del", "20"),
-        ("document", "ins", "11"),
-        ("document", "del", "marraskuuta"),
-        ("document", "ins", "joulukuuta"),
+        *[("document", "del", "20.11.2026"), ("document", "ins", "11.12.2026")] * 2,
         ("header2", "del", "0.3"),
         ("header2", "ins", "0.4"),
         ("header2", "del", "20.11.2026"),
