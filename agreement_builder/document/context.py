@@ -13,6 +13,7 @@ from pathlib import Path
 from ..theme import Templates
 from ..workbook.model import (
     ALL_MUNICIPALITIES,
+    CHAPTERS,
     Contact,
     Decision,
     Goal,
@@ -141,6 +142,7 @@ class ForumView:
     members: tuple[Block, ...]
     meets: tuple[Block, ...]
     tasks: tuple[Block, ...]
+    number: str = ""  # 4.1: every subsection is numbered, so that it can be cited
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,8 @@ class DocumentContext:
     agreement_title: str = ""  # the agreement's title in this language
     # Names that are never hyphenated, in any language: parties, forums, people.
     proper_names: tuple[str, ...] = ()
+    # The standard clauses a section of the workbook states; the templates state the others.
+    covered: frozenset[str] = frozenset()
 
     @property
     def goal_count(self) -> int:
@@ -470,6 +474,7 @@ def build_context(
         )
         for i, (theme_id, title, goals) in enumerate(themes, 1)
     )
+    numbers = {s.key: s.number for s in sections}
     forums = tuple(
         ForumView(
             anchor("forum", f.id),
@@ -477,8 +482,9 @@ def build_context(
             b.blocks(f.members),
             b.blocks(f.meets),
             b.blocks(f.tasks),
+            number=f"{numbers['forums']}.{i}",
         )
-        for f in workbook.forums
+        for i, f in enumerate(workbook.forums, 1)
     )
     monitoring = workbook.monitoring
     reports = tuple(
@@ -486,15 +492,19 @@ def build_context(
         for r in (monitoring.reports if monitoring else [])
     )
 
-    toc = tuple(
-        TocEntry(
-            s.anchor,
-            f"{s.number} {s.title}",
-            tuple(TocEntry(th.anchor, f"{th.number} {th.title}") for th in theme_views if th.title)
-            if s.key == "goals"
-            else (),
+    subsections: dict[str, tuple[TocEntry, ...]] = {
+        "goals": tuple(
+            TocEntry(th.anchor, f"{th.number} {th.title}") for th in theme_views if th.title
+        ),
+        "forums": tuple(TocEntry(f.anchor, f"{f.number} {f.name}") for f in forums),
+    }
+    if reports:
+        subsections["monitoring"] = (
+            TocEntry("s-reports", f"{numbers['monitoring']}.1 {t('reports')}"),
         )
-        for s in sections
+    subsections["approval"] = (TocEntry("s-annexes", f"{numbers['approval']}.1 {t('annexes')}"),)
+    toc = tuple(
+        TocEntry(s.anchor, f"{s.number} {s.title}", subsections.get(s.key, ())) for s in sections
     )
 
     title = b.text(agreement.title)
@@ -549,6 +559,7 @@ def build_context(
         toc=toc,
     )
     context.proper_names = _proper_names(workbook)
+    context.covered = frozenset(c for section in workbook.sections for c in section.covers)
     context.document, context.separate_plan = document, separate
     context.agreement_title = agreement_title
     context.plan_title = plan_title(workbook, t) if workbook.plan is not None else ""
@@ -598,12 +609,57 @@ def _chapters(
         chapters.append(("forums", t("section_forums"), (), "s-forums"))
     if workbook.monitoring is not None:
         chapters.append(("monitoring", t("section_monitoring"), (), "s-monitoring"))
-    for section in workbook.sections:
-        chapters.append(
-            ("text", b.text(section.title), b.blocks(section.body), anchor("section", section.id))
-        )
+    chapters = _placed(chapters, workbook, b)
     chapters.append(("approval", t("section_approval"), (), "s-approval"))
     return chapters
+
+
+def _placed(chapters: list[Chapter], workbook: Workbook, b: _Builder) -> list[Chapter]:
+    """The free sections among the chapters: each right after the chapter or section its
+    `after` names (several after one, in the workbook's order), the others at the end."""
+    out = list(chapters)
+    # A chapter's anchor is s-<its key> (the goals' too where the plan holds them).
+    anchors = {key: f"s-{key}" for key in CHAPTERS}
+    last_after: dict[str, str] = {}  # an anchor → the anchor of the last entry put after it
+    pending = list(workbook.sections)
+    while pending:
+        progress = False
+        for section in list(pending):
+            entry = (
+                "text",
+                b.text(section.title),
+                b.blocks(section.body),
+                anchor("section", section.id),
+            )
+            if section.after is None:
+                out.append(entry)
+            else:
+                target = anchors.get(section.after) or (
+                    anchor("section", section.after)
+                    if any(s.id == section.after for s in workbook.sections)
+                    else None
+                )
+                positions = [i for i, c in enumerate(out) if c[3] == target]
+                if not positions:
+                    continue  # its predecessor is not placed yet
+                # After the target and whatever was already put after it (and after those).
+                end = last_after.get(target, target)
+                while end in last_after and end != target:
+                    end = last_after[end]
+                index = next(i for i, c in enumerate(out) if c[3] == end)
+                out.insert(index + 1, entry)
+                last_after[target] = entry[3]
+            pending.remove(section)
+            progress = True
+        if not progress:  # validation refuses circles and unknown names; never loop forever
+            out.extend(
+                ("text", b.text(s.title), b.blocks(s.body), anchor("section", s.id))
+                for s in pending
+            )
+            break
+    return out
+
+
 def _texts(value: LocalizedText | None) -> list[str]:
     if value is None:
         return []

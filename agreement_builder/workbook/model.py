@@ -425,10 +425,32 @@ class Monitoring(Strict):
     reports: list[Report] = Field(default_factory=list)
 
 
+# The chapters the templates make, in order; a free section may be placed after any of them.
+CHAPTERS: tuple[str, ...] = ("parties", "purpose", "goals", "forums", "monitoring")
+# The clauses every agreement needs; a section says which of them it states (`covers`).
+CLAUSES: tuple[str, ...] = ("validity", "entry-into-force", "disputes")
+Clause = Literal["validity", "entry-into-force", "disputes"]
+
+
 class Section(Strict):
     id: Id
     title: LocalizedText
     body: LocalizedText
+    after: Reference | None = Field(
+        None,
+        description=(
+            "Where the section goes: after a chapter (parties, purpose, goals, forums, "
+            "monitoring) or after another section (its id). Without it, after monitoring, "
+            "before the approval chapter, in the workbook's order."
+        ),
+    )
+    covers: list[Clause] = Field(
+        default_factory=list,
+        description=(
+            "The standard clauses the section states: validity (validity and amendment), "
+            "entry-into-force, disputes. The templates then leave out their own wording of it."
+        ),
+    )
 
 
 # Where an indicator value was measured: a party (the area or a municipality) or the country.

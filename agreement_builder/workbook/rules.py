@@ -12,7 +12,7 @@ from typing import Any
 
 from .fields import localized_values
 from .load import Source
-from .model import ALL_MUNICIPALITIES, COUNTRY, LANGUAGES
+from .model import ALL_MUNICIPALITIES, CHAPTERS, COUNTRY, LANGUAGES
 from .problems import Loc, Problem, did_you_mean, is_placeholder
 
 
@@ -199,6 +199,7 @@ def _reference_problems(data: dict[str, Any], source: Source) -> Iterator[Proble
             for j, ref in _strings(measure.get("indicators")):
                 if ref not in known_indicators:
                     yield unknown((*base, "indicators", j), ref, "indicator", indicators)
+    yield from _placement_problems(data, source, unknown)
     monitoring = data.get("monitoring")
     for r, report in _items(monitoring, "reports"):
         for j, ref in _strings(report.get("responsible")):
@@ -342,3 +343,40 @@ def _concerned(measure: dict[str, Any], municipalities: list[str]) -> list[str]:
     if ALL_MUNICIPALITIES in named:
         return municipalities
     return [m for m in municipalities if m in named]
+
+def _placement_problems(data: dict[str, Any], source: Source, unknown: Any) -> Iterator[Problem]:
+    """A section's `after` names a chapter the agreement has, or another section, and sections
+    placed after each other never go round in a circle."""
+    chapters = [
+        c
+        for c in CHAPTERS
+        if c not in ("forums", "monitoring") or data.get(c) not in (None, [], {})
+    ]
+    sections = {
+        item["id"]: item.get("after")
+        for _, item in _items(data, "sections")
+        if isinstance(item.get("id"), str)
+    }
+    for s, section in _items(data, "sections"):
+        after = section.get("after")
+        if not isinstance(after, str):
+            continue
+        loc: Loc = ("sections", s, "after")
+        if after == section.get("id"):
+            yield source.problem(loc, f"{source.label(loc, data)}: a section cannot follow itself")
+        elif after not in chapters and after not in sections:
+            problem = unknown(loc, after, "chapter or section", [*chapters, *sections])
+            if problem is not None:
+                yield problem
+        else:
+            seen = {section.get("id")}
+            current: Any = after
+            while current in sections and current not in seen:
+                seen.add(current)
+                current = sections[current]
+            if current in seen and current is not None:
+                yield source.problem(
+                    loc,
+                    f"{source.label(loc, data)}: sections placed after each other in a circle "
+                    f"({' → '.join(str(x) for x in seen)}): one of them must follow a chapter",
+                )

@@ -257,6 +257,10 @@ SECTIONS = Sheet(
         Column("Tunnus", ("id",), width=18),
         Column("Otsikko", ("title",), Kind.LOCALIZED, width=40),
         Column("Teksti", ("body",), Kind.LOCALIZED, width=80),
+        # Where the section goes: after a chapter (purpose, goals, ...) or another section's id.
+        Column("Sijoitus", ("after",), width=16),
+        # The standard clauses it states: validity, entry-into-force, disputes.
+        Column("Kattaa", ("covers",), Kind.LIST, width=28),
     ),
 )
 
