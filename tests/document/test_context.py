@@ -182,3 +182,70 @@ def test_swedish_dates_come_from_babel() -> None:
     doc = build_context(load_workbook(BILINGUAL), "sv", MESSAGES)
     assert (doc.date, doc.long_date) == ("11.12.2026", "11 december 2026")
     assert doc.status_mark == "UTKAST"
+
+
+PLACED = """
+forums:
+  - id: neuvottelukunta
+    name: {fi: Neuvottelukunta}
+    members: {fi: Jäsenet.}
+    tasks: {fi: Tehtävät.}
+sections:
+  - id: voimassaolo
+    title: {fi: Sopimuksen voimassaolo}
+    body: {fi: Sopimus tulee voimaan allekirjoitettuna.}
+    covers: [validity, entry-into-force]
+  - id: lakiperusta
+    title: {fi: Yhteistyön lainsäädäntöpohja}
+    body: {fi: Laki hyvinvointialueista.}
+    after: purpose
+  - id: tietosuoja
+    title: {fi: Tietosuoja}
+    body: {fi: Henkilötietoja ei käsitellä.}
+    after: lakiperusta
+  - id: kieli
+    title: {fi: Kieli}
+    body: {fi: Sopimus on suomeksi.}
+    after: purpose
+"""
+
+
+def test_free_sections_go_where_their_after_says(tmp_path: Path, minimal_text: str) -> None:
+    from agreement_builder.render.html import render_html
+
+    path = tmp_path / "placed.yaml"
+    path.write_text(minimal_text + PLACED, encoding="utf-8")
+    doc = build_context(load_workbook(path), "fi", MESSAGES)
+    assert [f"{s.number} {s.title}" for s in doc.sections] == [
+        "1 Sopijaosapuolet",
+        "2 Sopimuksen lähtökohdat ja tarkoitus",
+        "3 Yhteistyön lainsäädäntöpohja",  # after the purpose, as real agreements have it
+        "4 Tietosuoja",  # after the section it names
+        "5 Kieli",  # after the purpose too, following the one placed there before it
+        "6 Yhteiset strategiset tavoitteet, toimenpiteet ja mittarit",
+        "7 Yhteistyörakenteet",
+        "8 Sopimuksen voimassaolo",  # no placement: before the approval chapter
+        "9 Hyväksyminen ja allekirjoitukset",
+    ]
+    # Every subsection is numbered, in the text and in the contents.
+    assert [f.number for f in doc.forums] == ["7.1"]
+    toc = {entry.text: [c.text for c in entry.children] for entry in doc.toc}
+    assert toc["7 Yhteistyörakenteet"] == ["7.1 Neuvottelukunta"]
+    assert toc["9 Hyväksyminen ja allekirjoitukset"] == ["9.1 Liitteet"]
+    html = render_html(TEMPLATES, "agreement.html.j2", doc)
+    assert ">7.1 Neuvottelukunta</h2>" in html
+    # The section states validity and entry into force: the templates state only disputes.
+    approval = html[html.index('id="s-approval"') :].replace("\u00ad", "")
+    assert "tulee voimaan" not in approval and "Sopimus on voimassa" not in approval
+    assert "erimielisyydet ratkaistaan" in approval
+    assert "Ranuan kunta: osapuolen toimenpiteet" in approval  # the list of annexes
+
+
+def test_without_covering_sections_the_templates_state_each_clause_once(workbook) -> None:
+    from agreement_builder.render.html import render_html
+
+    doc = build_context(workbook, "fi", MESSAGES)
+    html = render_html(TEMPLATES, "agreement.html.j2", doc).replace("\u00ad", "")
+    assert html.count("tulee voimaan") == 1
+    assert html.count("Sopimus on voimassa sopimuskauden") == 1
+    assert html.count("erimielisyydet ratkaistaan") == 1

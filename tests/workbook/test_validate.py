@@ -13,7 +13,7 @@ from agreement_builder.cli import main
 from agreement_builder.workbook.model import LocalizedText
 from agreement_builder.workbook.problems import WorkbookError
 from agreement_builder.workbook.validate import load_workbook
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, WORKBOOKS
 
 BAD = FIXTURES / "bad"
 
@@ -166,9 +166,52 @@ def test_all_errors_are_reported_sorted_by_position(tmp_path: Path, minimal_text
 
 
 def test_valid_workbook_prints_a_summary() -> None:
+    code, out, err = run("validate", str(WORKBOOKS / "lappi.yaml"))
+    assert (code, err) == (0, "")  # it states every standard clause: no warning
+    assert out == f"{WORKBOOKS / 'lappi.yaml'}: valid: 22 parties, 11 goals, 54 measures\n"
     code, out, err = run("validate", str(FIXTURES / "minimal.yaml"))
-    assert (code, err) == (0, "")
+    assert code == 0
     assert out == f"{FIXTURES / 'minimal.yaml'}: valid: 3 parties, 1 goal, 1 measure\n"
+
+
+def test_a_workbook_without_a_standard_clause_gets_a_warning(tmp_path: Path, minimal_text):
+    path = tmp_path / "clauses.yaml"
+    path.write_text(
+        minimal_text
+        + "sections:\n  - id: riidat\n    title: {fi: Erimielisyydet}\n"
+        + "    body: {fi: Neuvotellaan.}\n    covers: [disputes]\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("validate", str(path))
+    assert code == 0 and "valid" in out
+    warned = err.splitlines()
+    assert len(warned) == 2, err
+    assert all(line.startswith(f"{path}: warning: sections: no section covers ") for line in warned)
+    assert "covers validity" in warned[0] and "covers entry-into-force" in warned[1]
+
+
+@pytest.mark.parametrize(
+    ("after", "message"),
+    [
+        ("purpse", "unknown chapter or section 'purpse'; did you mean 'purpose'?"),
+        ("forums", "unknown chapter or section 'forums'"),  # the workbook has no forums
+        ("toinen", "sections placed after each other in a circle"),
+    ],
+)
+def test_a_section_is_placed_after_what_exists(tmp_path: Path, minimal_text, after, message):
+    path = tmp_path / "after.yaml"
+    path.write_text(
+        minimal_text
+        + "sections:\n"
+        + f"  - id: eka\n    title: {{fi: Eka}}\n    body: {{fi: Teksti.}}\n    after: {after}\n"
+        + "  - id: toinen\n    title: {fi: Toinen}\n    body: {fi: Teksti.}\n    after: eka\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(WorkbookError) as caught:
+        load_workbook(path)
+    [problem] = [p for p in caught.value.problems if "sections[eka].after" in str(p)]
+    assert message in str(problem)
+    assert problem.line == len(minimal_text.splitlines()) + 5  # the line of `after:`
 
 
 def test_en_dash_business_id_is_stored_with_a_hyphen(tmp_path: Path, minimal_text: str) -> None:
