@@ -9,9 +9,11 @@ XMP packet, with the extension schema PDF/A requires for a namespace it does not
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -20,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..theme import Templates
+from .pagestamp import Stamp
 from .pdfjoin import join_pdfs
 from .pdflang import languages_in_structure
 
@@ -130,9 +133,21 @@ def render_pdf(
     refused = tuple(dict.fromkeys(url for output in drawn for url in output.refused))
     if len(drawn) == 1:
         return PdfOutput(drawn[0].data, drawn[0].pages, refused, drawn[0].anchor_pages)
-    joined = join_pdfs([output.data for output in drawn])
+    joined = join_pdfs([output.data for output in drawn], stamp=_stamp(parts[0], templates))
     parts_pdf = tuple(output.data for output in drawn)
     return PdfOutput(joined.data, joined.pages, refused, joined.anchor_pages, parts_pdf)
+
+
+def _stamp(html: str, templates: Templates) -> Stamp | None:
+    """The page numbering a package's first part asks for (`<meta name="page-stamp">`)."""
+    match = _STAMP.search(html)
+    if match is None:
+        return None
+    return Stamp(unescape(match.group(1)), font=templates.find(STAMP_FONT))
+
+
+_STAMP = re.compile(r'<meta name="page-stamp" content="([^"]*)">')
+STAMP_FONT = "fonts/LiberationSans-Regular.ttf"
 
 
 def _draw(html: str, templates: Templates) -> PdfOutput:

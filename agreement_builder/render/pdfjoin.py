@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 
+from .pagestamp import Stamp, stamp_pages
+
 
 @dataclass(frozen=True)
 class JoinedPdf:
@@ -27,8 +29,13 @@ class JoinedPdf:
     anchor_pages: dict[str, int]  # named destination -> the page it is on, 1-based
 
 
-def join_pdfs(parts: Sequence[bytes]) -> JoinedPdf:
-    """The parts, in order, as one PDF whose structure tree holds every part's elements."""
+def join_pdfs(parts: Sequence[bytes], stamp: Stamp | None = None) -> JoinedPdf:
+    """The parts, in order, as one PDF whose structure tree holds every part's elements.
+
+    The bookmarks nest: the first part's (the cover) stay at the top level, each later part
+    gets one bookmark, its title, holding its own. The PDF's page labels are its one sequence of
+    page numbers, 1 to the end, which `stamp` (if given) prints on the pages.
+    """
     out = Pdf.open(io.BytesIO(parts[0]))
     sources = [Pdf.open(io.BytesIO(data)) for data in parts[1:]]
     document = _document_element(out)
@@ -37,6 +44,7 @@ def join_pdfs(parts: Sequence[bytes]) -> JoinedPdf:
     for source in sources:
         offset = _next_parent_key(parent_tree)
         _shift_parent_keys(source, offset)
+        first_page = len(out.pages)
         for page in source.pages:
             out.pages.append(page)
         source_document = _document_element(source)
@@ -49,8 +57,11 @@ def join_pdfs(parts: Sequence[bytes]) -> JoinedPdf:
         parent_tree.Nums.extend(_copy(out, source, source.Root.StructTreeRoot.ParentTree.Nums))
         for name, destination in _named_destinations(source).items():
             dests.setdefault(name, _copy(out, source, destination))
-        _append_outline(out, source)
+        _append_outline(out, source, out.pages[first_page])
     out.Root.StructTreeRoot.ParentTreeNextKey = _next_parent_key(parent_tree)
+    out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))
+    if stamp is not None:
+        stamp_pages(out, stamp)
     if dests:
         names = Array()
         for name in sorted(dests):
@@ -115,26 +126,58 @@ def _named_destinations(pdf: Pdf) -> dict[str, pikepdf.Object]:
     return {str(flat[i]): flat[i + 1] for i in range(0, len(flat), 2)}
 
 
-def _append_outline(out: Pdf, source: Pdf) -> None:
-    """Add the part's top-level bookmarks (with their children) after the ones already there."""
+def _append_outline(out: Pdf, source: Pdf, first_page: pikepdf.Page) -> None:
+    """Add one bookmark for the part (its title, at its first page) after the ones already
+    there, holding the part's own bookmarks; a first bookmark that repeats the part's title
+    (its own heading) gives way to it, its children taking its place."""
+    title = str(source.docinfo.get(Name.Title, "")) or "–"
+    part = out.make_indirect(
+        Dictionary(Title=pikepdf.String(title), Dest=Array([first_page.obj, Name.Fit]))
+    )
     outlines = source.Root.get(Name.Outlines)
-    if outlines is None or Name.First not in outlines:
-        return
-    copied = out.copy_foreign(outlines)
+    children: list[pikepdf.Object] = []
+    if outlines is not None and Name.First in outlines:
+        children = _siblings(out.copy_foreign(outlines).First)
+        if children and str(children[0].Title) == title:
+            first = children.pop(0)
+            if Name.Dest in first:
+                part.Dest = first.Dest
+            elif Name.A in first:
+                part.A = first.A
+                del part[Name.Dest]
+            children[:0] = _siblings(first.First) if Name.First in first else []
+    _link(part, children)
     if Name.Outlines not in out.Root or Name.First not in out.Root.Outlines:
-        out.Root.Outlines = copied
-        return
+        out.Root.Outlines = out.make_indirect(Dictionary(Type=Name.Outlines))
     root = out.Root.Outlines
-    item = copied.First
+    _link(root, [*(_siblings(root.First) if Name.First in root else []), part])
+
+
+def _siblings(item: pikepdf.Object) -> list[pikepdf.Object]:
+    found = []
     while True:
-        item.Parent = root
+        found.append(item)
         if Name.Next not in item:
-            break
+            return found
         item = item.Next
-    root.Last.Next = copied.First
-    copied.First.Prev = root.Last
-    root.Last = copied.Last
-    root.Count = int(root.get(Name.Count, 0)) + int(copied.get(Name.Count, 0))
+
+
+def _link(parent: pikepdf.Object, children: list[pikepdf.Object]) -> None:
+    """Make `children` the (open) bookmarks under `parent`, in order, with their counts."""
+    for key in (Name.First, Name.Last, Name.Count):
+        if key in parent:
+            del parent[key]
+    for index, child in enumerate(children):
+        child.Parent = parent
+        for key in (Name.Prev, Name.Next):
+            if key in child:
+                del child[key]
+        if index:
+            child.Prev = children[index - 1]
+            children[index - 1].Next = child
+    if children:
+        parent.First, parent.Last = children[0], children[-1]
+        parent.Count = sum(1 + max(int(c.get(Name.Count, 0)), 0) for c in children)
 
 
 def _anchor_pages(pdf: Pdf, dests: dict[str, pikepdf.Object]) -> dict[str, int]:

@@ -106,15 +106,41 @@ def test_links_and_bookmarks_of_every_part_lead_to_their_pages(joined) -> None:
         link = pdf.pages[4].obj.Annots[0]  # the annex's first page links to annex-1
         assert page_of[dests[str(link.Dest)][0].objgen] == 5
         with pdf.open_outline() as outline:
-            titles = [item.title for item in outline.root]
+            titles = [(item.title, [c.title for c in item.children]) for item in outline.root]
+            agreement = outline.root[1]
+            assert page_of[agreement.destination[0].objgen] == 2  # a part's bookmark: its start
+        # The bookmarks nest: the cover's at the top, then each part holding its own.
         assert titles == [
-            "Kansilehti 1",
-            "Sopimus 1",
-            "Sopimus 2",
-            "Sopimus 3",
-            "Liite 1",
-            "Liite 2",
+            ("Kansilehti 1", []),
+            ("Sopimus", ["Sopimus 1", "Sopimus 2", "Sopimus 3"]),
+            ("Liite", ["Liite 1", "Liite 2"]),
         ]
+
+
+def test_one_page_numbering_printed_on_every_page_and_in_the_page_labels(parts, tmp_path):
+    import pdfplumber
+
+    from agreement_builder.render.pagestamp import Stamp
+
+    stamp = Stamp(
+        "Liite: Närpiön kaupunki · Sivu {page} / {pages}",
+        font=TEMPLATES / "fonts" / "LiberationSans-Regular.ttf",
+    )
+    joined = join_pdfs(parts, stamp=stamp)
+    with open_pdf(joined.data) as pdf:
+        labels = [pikepdf.Page(page).label for page in pdf.pages]
+    assert labels == ["1", "2", "3", "4", "5", "6"]  # one sequence, as printed
+    path = tmp_path / "stamped.pdf"
+    path.write_bytes(joined.data)
+    with pdfplumber.open(path) as pdf:
+        last_lines = [page.extract_text().splitlines()[-1] for page in pdf.pages]
+    assert "Liite: Närpiön" not in last_lines[0]  # the cover has no number
+    for number, line in enumerate(last_lines[1:], 2):
+        # Each part's own footer on the left, the package's number on the right.
+        assert line.endswith(f"Liite: Närpiön kaupunki · Sivu {number} / 6"), line
+    assert last_lines[2].startswith("Sivu 2 / 3")  # the agreement keeps its own too
+    result = pdfua_check(path)  # the stamps are artifacts in an embedded font
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_same_parts_give_the_same_bytes(parts: list[bytes], joined) -> None:
