@@ -26,6 +26,7 @@ from ..workbook.model import LANGUAGE_TAGS
 FONT = "Arial"  # Liberation Sans, the PDF's font, is metrically identical to it
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 RULE = "9FB3C8"
+SHADE = "E9EFF5"  # every second body row, as print.css shades them
 TABLE_STYLE = "Agreement Table"
 
 # Styles the writer uses: (name as Word shows it, name stored in styles.xml, warn if missing).
@@ -124,6 +125,7 @@ _TABLE_STYLE_XML = f"""
       <w:insideH w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
       <w:insideV w:val="single" w:sz="4" w:space="0" w:color="{RULE}"/>
     </w:tblBorders>
+    <w:tblStyleRowBandSize w:val="1"/>
     <w:tblCellMar>
       <w:top w:w="57" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>
       <w:bottom w:w="57" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>
@@ -132,6 +134,9 @@ _TABLE_STYLE_XML = f"""
   <w:tblStylePr w:type="firstRow">
     <w:rPr><w:b/><w:bCs/><w:color w:val="FFFFFF"/></w:rPr>
     <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="1F4E79"/></w:tcPr>
+  </w:tblStylePr>
+  <w:tblStylePr w:type="band2Horz">
+    <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{SHADE}"/></w:tcPr>
   </w:tblStylePr>
 </w:style>
 """
@@ -176,6 +181,13 @@ def default_look(document: Document) -> None:
         title.remove(border)
     caption = style(document, "Caption").paragraph_format
     caption.space_before, caption.space_after = Pt(8), Pt(3)
+    # The rule under a chapter heading, as print.css draws it (1 pt, the accent colour).
+    heading = style(document, "Heading 1").element.get_or_add_pPr()
+    for border in heading.findall(qn("w:pBdr")):
+        heading.remove(border)
+    borders = OxmlElement("w:pBdr")
+    _set(borders, "w:bottom", val="single", sz="8", space="4", color=str(ACCENT))
+    _insert_ppr_child(heading, borders)
     style(document, "Heading 1").paragraph_format.space_before = Pt(18)
     style(document, "Heading 1").paragraph_format.space_after = Pt(8)
     style(document, "Heading 2").paragraph_format.space_before = Pt(14)
@@ -477,7 +489,7 @@ def table_properties(
         ("firstRow", first_row),
         ("lastColumn", False),
         ("lastRow", False),
-        ("noHBand", True),
+        ("noHBand", not first_row),  # a table with a header row bands its body rows
         ("noVBand", True),
     ):
         look.set(f"{{{W}}}{key}", "1" if value else "0")
@@ -591,3 +603,60 @@ def _split_soft_hyphens(text: OxmlElement) -> None:
                 t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             anchor.addnext(t)
             anchor = t
+
+
+# Where w:pBdr goes among a paragraph's properties (the schema's order).
+_PPR_BEFORE_BORDERS = (
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+)
+
+
+def _insert_ppr_child(ppr: OxmlElement, child: OxmlElement) -> None:
+    before = {qn(tag) for tag in _PPR_BEFORE_BORDERS}
+    index = 0
+    for position, existing in enumerate(ppr):
+        if existing.tag in before:
+            index = position + 1
+    ppr.insert(index, child)
+
+
+_VML = (
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word"'
+)
+
+
+def watermark_run(text: str, number: int) -> OxmlElement:
+    """Word's own text watermark (Design ▸ Watermark): a diagonal WordArt shape in a header,
+    behind the text of every page that header serves. LibreOffice reads it as a watermark too."""
+    escaped = text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return parse_xml(
+        f"""<w:r {nsdecls("w")} {_VML}><w:rPr><w:noProof/></w:rPr><w:pict>
+<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"
+ path="m@7,l@8,m@5,21600l@6,21600e">
+<v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/>
+<v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>
+<v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/>
+<v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/>
+<v:f eqn="sum @6 0 @5"/></v:formulas>
+<v:path textpathok="t" o:connecttype="custom"
+ o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>
+<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/>
+</v:handles><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>
+<v:shape id="PowerPlusWaterMarkObject{number}" o:spid="_x0000_s{2048 + number}" type="#_x0000_t136"
+ style="position:absolute;margin-left:0;margin-top:0;width:470pt;height:117pt;rotation:315;
+z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;
+mso-position-vertical:center;mso-position-vertical-relative:margin"
+ o:allowincell="f" fillcolor="#e4e4e4" stroked="f">
+<v:fill opacity="1"/>
+<v:textpath style="font-family:&quot;{FONT}&quot;;font-size:1pt;font-weight:bold"
+ string="{escaped}"/>
+<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>"""
+    )
