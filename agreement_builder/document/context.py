@@ -634,10 +634,11 @@ def _placed(chapters: list[Chapter], workbook: Workbook, b: _Builder) -> list[Ch
             if section.after is None:
                 out.append(entry)
             else:
-                target = anchors.get(section.after) or (
-                    anchor("section", section.after)
-                    if any(s.id == section.after for s in workbook.sections)
-                    else None
+                after = section.after
+                target = anchors.get(after) or (
+                    anchor("section", after)
+                    if any(s.id == after for s in workbook.sections)
+                    else ""
                 )
                 positions = [i for i, c in enumerate(out) if c[3] == target]
                 if not positions:

@@ -183,8 +183,7 @@ def hyphenate_html(html: str, protected: Iterable[str] = ()) -> str:
     names = _Protected(protected)
     root_language = document.get("lang", "")
     _walk(document, root_language, names)
-    doctype = document.getroottree().docinfo.doctype or "<!DOCTYPE html>"
-    return lxml.html.tostring(document, encoding="unicode", doctype=doctype)
+    return lxml.html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def _walk(

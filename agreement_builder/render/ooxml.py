@@ -555,7 +555,7 @@ def soft_hyphens(document: Document) -> None:
         split_soft_hyphens(root)
 
 
-def split_soft_hyphens(root: OxmlElement) -> None:
+def split_soft_hyphens(root: etree._Element) -> None:
     """Every U+00AD in the `w:t` and `w:delText` under `root` as a `w:softHyphen`."""
     for tag in ("w:t", "w:delText"):
         for text in list(root.iter(qn(tag))):
@@ -563,31 +563,34 @@ def split_soft_hyphens(root: OxmlElement) -> None:
                 _split_soft_hyphens(text)
 
 
-def join_soft_hyphens(root: OxmlElement) -> None:
+def join_soft_hyphens(root: etree._Element) -> None:
     """Each `w:softHyphen` under `root` back into the text of its run as U+00AD, the run's text
     one `w:t` where it was split (so that a word with a soft hyphen is one word again)."""
     for hyphen in list(root.iter(qn("w:softHyphen"))):
         previous = hyphen.getprevious()
         following = hyphen.getnext()
         run = hyphen.getparent()
+        if run is None:
+            continue
         if previous is not None and previous.tag == qn("w:t"):
             target = previous
         else:
             target = OxmlElement("w:t")
             target.text = ""
             hyphen.addprevious(target)
-        target.text = (target.text or "") + SOFT_HYPHEN
+        text = (target.text or "") + SOFT_HYPHEN
         run.remove(hyphen)
         if following is not None and following.tag == qn("w:t"):
-            target.text += following.text or ""
+            text += following.text or ""
             run.remove(following)
-        if target.text != target.text.strip():
+        target.text = text
+        if text != text.strip():
             target.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
-def _split_soft_hyphens(text: OxmlElement) -> None:
+def _split_soft_hyphens(text: etree._Element) -> None:
     """`<w:t>ab\u00adcd</w:t>` → `<w:t>ab</w:t><w:softHyphen/><w:t>cd</w:t>` in the same run."""
-    pieces = text.text.split(SOFT_HYPHEN)
+    pieces = (text.text or "").split(SOFT_HYPHEN)
     text.text = pieces[0]
     if pieces[0] != pieces[0].strip():
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
@@ -618,7 +621,7 @@ _PPR_BEFORE_BORDERS = (
 )
 
 
-def _insert_ppr_child(ppr: OxmlElement, child: OxmlElement) -> None:
+def _insert_ppr_child(ppr: etree._Element, child: etree._Element) -> None:
     before = {qn(tag) for tag in _PPR_BEFORE_BORDERS}
     index = 0
     for position, existing in enumerate(ppr):
@@ -633,7 +636,7 @@ _VML = (
 )
 
 
-def watermark_run(text: str, number: int) -> OxmlElement:
+def watermark_run(text: str, number: int) -> etree._Element:
     """Word's own text watermark (Design ▸ Watermark): a diagonal WordArt shape in a header,
     behind the text of every page that header serves. LibreOffice reads it as a watermark too."""
     escaped = text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

@@ -35,6 +35,7 @@ def page_keys(path: Path) -> list[str]:
             contents = page.obj.get("/Contents")
             streams = contents if isinstance(contents, pikepdf.Array) else [contents]
             for stream in streams:
+                assert isinstance(stream, pikepdf.Stream)
                 data = stream.read_bytes()
                 # A package's page numbers, stamped over pages drawn once for many packages,
                 # do not make the page another page (one package is read whole, stamps too).

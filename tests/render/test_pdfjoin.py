@@ -108,7 +108,9 @@ def test_links_and_bookmarks_of_every_part_lead_to_their_pages(joined) -> None:
         with pdf.open_outline() as outline:
             titles = [(item.title, [c.title for c in item.children]) for item in outline.root]
             agreement = outline.root[1]
-            assert page_of[agreement.destination[0].objgen] == 2  # a part's bookmark: its start
+            destination = agreement.destination
+            assert isinstance(destination, pikepdf.Array)
+            assert page_of[destination[0].objgen] == 2  # a part's bookmark: its start
         # The bookmarks nest: the cover's at the top, then each part holding its own.
         assert titles == [
             ("Kansilehti 1", []),
