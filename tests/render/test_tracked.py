@@ -53,6 +53,8 @@ EXPECTED = Counter(
         # The party added: on the cover, in the parties' table and the approvals' table.
         ("document", "ins", ", Lapin liitto"),
         *[("document", "ins", "Lapin liitto"), ("document", "ins", "maakuntavaltuusto")] * 2,
+        # ... and in the list of annexes.
+        ("document", "ins", "Lapin liitto: osapuolen toimenpiteet"),
         ("document", "ins", "0164308-3"),
         ("document", "ins", "__.__.20__ § ____"),
         ("document", "ins", "maakuntajohtaja"),  # its signatory, by position
