@@ -23,7 +23,11 @@ from lxml.etree import _Element as Element
 
 from ..workbook.model import LANGUAGE_TAGS
 
-FONT = "Arial"  # Liberation Sans, the PDF's font, is metrically identical to it
+# The PDF's font. Word, where it lacks it, takes Arial (the font table names it as the
+# alternative, and Liberation Sans is metrically identical to it: lines break alike); LibreOffice
+# has Liberation Sans (Debian's fonts-liberation, which it depends on to stand in for Arial).
+FONT = "Liberation Sans"
+FONT_FALLBACK = "Arial"
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 RULE = "9FB3C8"
 SHADE = "E9EFF5"  # every second body row, as print.css shades them
@@ -148,6 +152,7 @@ def default_look(document: Document) -> None:
     # size win over the defaults but not over Normal's own.
     rpr = _default_rpr(document)
     set_font(rpr, FONT)
+    font_table(document)
     _set(rpr, "w:sz", val="20")
     _set(rpr, "w:szCs", val="20")
     for name, size, bold, colour in (
@@ -663,3 +668,41 @@ mso-position-vertical:center;mso-position-vertical-relative:margin"
  string="{escaped}"/>
 <w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>"""
     )
+
+
+def heading_look(paragraph: Paragraph, size: Pt) -> None:
+    """A paragraph drawn as a chapter heading: `size`, the accent colour, the rule below."""
+    for run in paragraph.runs:
+        run.font.size = size
+        run.font.color.rgb = ACCENT
+    ppr = paragraph._p.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+    borders = OxmlElement("w:pBdr")
+    _set(borders, "w:bottom", val="single", sz="8", space="4", color=str(ACCENT))
+    _insert_ppr_child(ppr, borders)
+
+
+_FONT_ENTRY = f"""<w:font {nsdecls("w")} w:name="{FONT}">
+  <w:altName w:val="{FONT_FALLBACK}"/>
+  <w:panose1 w:val="020B0604020202020204"/>
+  <w:charset w:val="00"/>
+  <w:family w:val="swiss"/>
+  <w:pitch w:val="variable"/>
+</w:font>"""
+
+
+def font_table(document: Document) -> None:
+    """Name the font in the font table with Arial as its alternative (and Arial's look: a
+    sans-serif of Arial's PANOSE class), so that Word, which lacks Liberation Sans, uses Arial."""
+    for relationship in document.part.rels.values():
+        if relationship.reltype.endswith("/fontTable"):
+            part = relationship.target_part
+            fonts = etree.fromstring(part.blob)
+            for entry in fonts.findall(qn("w:font")):
+                if entry.get(qn("w:name")) == FONT:
+                    fonts.remove(entry)
+            fonts.append(parse_xml(_FONT_ENTRY))
+            part._blob = etree.tostring(
+                fonts, xml_declaration=True, encoding="UTF-8", standalone=True
+            )

@@ -108,6 +108,10 @@ def test_metadata_in_both_formats(lappi: Built) -> None:
     assert core.keywords
 
 
+def unhyphenated(ws: list[str]) -> list[str]:
+    return [w.replace("-", "") for w in ws]
+
+
 def test_pdf_and_docx_say_the_same_words_in_the_same_order(lappi: Built) -> None:
     header = lappi.docx.sections[0].header.paragraphs[-1].text
     # A table's header row repeats on each page the table spans, in the PDF only.
@@ -125,9 +129,11 @@ def test_pdf_and_docx_say_the_same_words_in_the_same_order(lappi: Built) -> None
             if line.strip() != header.strip() and not re.match(r"^Sivu \d+ / \d+", line.strip())
         ]
         # A word broken at a line end (hyphenation or a compound's own hyphen) is one word.
-        page = words(re.sub(r"([-–])\n", r"\1", "\n".join(lines)))
+        # (WeasyPrint draws the hyphen of a soft hyphen where it breaks a word as U+2010.)
+        joined = "\n".join(lines).replace("\u2010", "-")
+        page = words(re.sub(r"([-–])\n", r"\1", joined))
         for row in header_rows:
-            if number and page[: len(row)] == row:
+            if number and unhyphenated(page[: len(row)]) == unhyphenated(row):
                 page = page[len(row) :]
                 break
         pdf_words.extend(page)

@@ -10,7 +10,7 @@ import pytest
 from docx import Document as open_docx
 from docx.document import Document
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 from agreement_builder.render.docx import DocxWriterError, render_docx
 from tests.conftest import FIXTURES
@@ -294,3 +294,55 @@ def test_a_reference_docx_style_language_gives_way_to_the_documents(tmp_path: Pa
     styles = document.styles.element
     langs = {e.get(qn("w:val")) for e in styles.iter(qn("w:lang")) if e.get(qn("w:val"))}
     assert langs == {"fi-FI"}
+
+
+# --- the PDF's look (issue 13) --------------------------------------------------------------
+
+
+def header_xml(data: bytes) -> dict[str, str]:
+    """Each header part's XML, by its reference type (default, first)."""
+    document = open_docx(io.BytesIO(data))
+    section = document.sections[0]
+    return {
+        "default": section.header._element.xml,
+        "first": section.first_page_header._element.xml,
+    }
+
+
+def test_a_draft_is_marked_on_every_page_the_first_included() -> None:
+    data = render_docx(SAMPLE).data
+    headers = header_xml(data)
+    for kind, xml in headers.items():
+        # Word's own text watermark: a WordArt shape behind the page, in the header.
+        assert 'string="LUONNOS"' in xml, kind
+        assert "PowerPlusWaterMarkObject" in xml and "rotation:315" in xml, kind
+    assert ">LUONNOS</w:t>" in headers["first"]  # the mark itself on the first page too
+    final = SAMPLE.replace('content="LUONNOS"', 'content=""')
+    assert "PowerPlusWaterMarkObject" not in "".join(header_xml(render_docx(final).data).values())
+
+
+def test_headings_tables_and_fonts_look_as_in_the_pdf(sample) -> None:
+    styles = sample.styles.element
+    heading = styles.xpath('w:style[w:name/@w:val="heading 1"]')[0]
+    [rule] = heading.xpath("w:pPr/w:pBdr/w:bottom")
+    assert (rule.get(qn("w:val")), rule.get(qn("w:color"))) == ("single", "1F4E79")
+    table_style = styles.xpath('w:style[@w:styleId="AgreementTable"]')[0]
+    [band] = table_style.xpath('w:tblStylePr[@w:type="band2Horz"]/w:tcPr/w:shd')
+    assert band.get(qn("w:fill")) == "E9EFF5"  # every second body row, as the PDF shades it
+    looks = sample.element.body.xpath("//w:tbl/w:tblPr/w:tblLook")
+    assert any(look.get(qn("w:noHBand")) == "0" for look in looks)
+    # Liberation Sans, the PDF's font, named with Arial as what Word takes in its place.
+    fonts = zipfile.ZipFile(io.BytesIO(render_docx(SAMPLE).data)).read("word/fontTable.xml")
+    assert b'w:name="Liberation Sans"' in fonts and b'<w:altName w:val="Arial"/>' in fonts
+    defaults = styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts")[0]
+    assert defaults.get(qn("w:ascii")) == "Liberation Sans"
+
+
+def test_a_title_outside_a_cover_has_the_pdfs_heading_size() -> None:
+    html = SAMPLE.replace('<section class="cover">', "<section>", 1)
+    document = open_docx(io.BytesIO(render_docx(html).data))
+    [title] = [p for p in document.paragraphs if p.style.name == "Title"]
+    assert {run.font.size for run in title.runs} == {Pt(16)}  # as print.css has h1
+    cover = open_docx(io.BytesIO(render_docx(SAMPLE).data))
+    [title] = [p for p in cover.paragraphs if p.style.name == "Title"]
+    assert {run.font.size for run in title.runs} == {None}  # the Title style's own 24 pt
