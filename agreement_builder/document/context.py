@@ -28,6 +28,7 @@ from ..workbook.parts import for_plan
 from ..workbook.warnings import decision_applies
 from . import approval
 from .approval import SignatoryView
+from .collation import sort_key
 from .i18n import Catalog, load_catalog
 from .text import Block, blocks
 
@@ -444,6 +445,12 @@ def build_context(
     area = b.party(workbook.wellbeing_area, "area")
     municipalities = tuple(b.party(m, "municipality") for m in workbook.municipalities)
     others = tuple(b.party(p, "other") for p in workbook.other_parties)
+    if agreement.party_order == "alphabetical":
+        # The area first, then the municipalities and the other parties, each in the order of
+        # the document's alphabet (Swedish names in Swedish order, Finnish in Finnish).
+        key = sort_key(language)
+        municipalities = tuple(sorted(municipalities, key=lambda p: key(p.name)))
+        others = tuple(sorted(others, key=lambda p: key(p.name)))
     parties = (area, *municipalities, *others)
 
     goal_views = {g.id: b.goal(g) for g in workbook.goals}

@@ -765,8 +765,9 @@ def write_listings(
     documents = list(state.documents.values())
     document = job.document if job.document != "agreement" else None
     folder.write_if_changed(MANIFEST, manifest(job.shown.agreement, documents, document))
-    language = job.workbook.agreement.languages[0]
-    write_index(folder, plan.contexts[language], documents, job.templates)
+    language, *other_languages = job.workbook.agreement.languages
+    others = [plan.contexts[other] for other in other_languages if other in plan.contexts]
+    write_index(folder, plan.contexts[language], documents, job.templates, others)
     state.write(folder)
 
 

@@ -234,6 +234,14 @@ class Agreement(Strict):
         "without it the decision says 'the cooperation agreement of attachment 1'. Swedish "
         "needs no form.",
     )
+    party_order: Literal["alphabetical", "as-listed"] = Field(
+        "alphabetical",
+        description=(
+            "How documents list the parties: the wellbeing area first, then the municipalities "
+            "and then the other parties, each in the alphabetical order of the document's "
+            "language (alphabetical), or as the workbook lists them (as-listed)."
+        ),
+    )
 
 
 class CooperationPlan(Strict):

@@ -49,10 +49,13 @@ def _plain(value: Any) -> Any:
         return value.plain if value.plain is not None else dict(value.texts)
     if isinstance(value, BaseModel):
         out: dict[str, Any] = {}
+        fields = type(value).model_fields
         for name in _names(type(value)):
             item = getattr(value, name)
             if item is None or item == []:
                 continue
+            if isinstance(item, str) and item == fields[name].default:
+                continue  # a choice left at its default (party_order: alphabetical)
             out[name] = _plain(item)
         return out
     if isinstance(value, list):

@@ -95,6 +95,8 @@ AGREEMENT = Sheet(
         Column("Valmistelijan sähköposti", ("agreement", "preparer", "email")),
         Column("Valmistelijan puhelin", ("agreement", "preparer", "phone")),
         Column("Tarkoitus", ("agreement", "purpose"), Kind.LOCALIZED),
+        # alphabetical (the default) or as-listed: the order documents list the parties in.
+        Column("Osapuolten järjestys", ("agreement", "party_order")),
         Column("Otsikko genetiivissä", ("agreement", "title_genitive")),
         # The two-document form (`plan:`): empty rows keep the single-document form.
         Column("Suunnitelman versio", ("plan", "version")),

@@ -249,3 +249,46 @@ def test_without_covering_sections_the_templates_state_each_clause_once(workbook
     assert html.count("tulee voimaan") == 1
     assert html.count("Sopimus on voimassa sopimuskauden") == 1
     assert html.count("erimielisyydet ratkaistaan") == 1
+
+
+def test_parties_are_listed_in_the_documents_alphabetical_order(tmp_path: Path) -> None:
+    from agreement_builder.document.collation import _nordic_key
+
+    workbook = load_workbook(ROOT / "workbooks" / "pohjanmaa.yaml")
+    names = {
+        language: [p.name for p in build_context(workbook, language, MESSAGES).parties]
+        for language in ("fi", "sv")
+    }
+    # The wellbeing area first, then the municipalities, then the other parties.
+    assert names["fi"][0] == "Pohjanmaan hyvinvointialue"
+    assert names["sv"][0] == "Österbottens välfärdsområde"
+    assert names["fi"][-1] == "Pohjanmaan liitto" and names["sv"][-1] == "Österbottens förbund"
+    # Each language in its own order: Mustasaari (Korsholm) and Uusikaarlepyy (Nykarleby) move.
+    assert names["fi"][1:4] == [
+        "Kaskisten kaupunki",
+        "Korsnäsin kunta",
+        "Kristiinankaupungin kaupunki",
+    ]
+    assert names["sv"][1:4] == ["Jakobstads stad", "Kaskö stad", "Korsholms kommun"]
+    # Å, Ä, Ö come after Z, in both.
+    assert names["sv"].index("Vörå kommun") > names["sv"].index("Vasa stad")
+    assert names["fi"].index("Vöyrin kunta") > names["fi"].index("Vaasan kaupunki")
+    for language in ("fi", "sv"):
+        middle = names[language][1:-1]
+        assert middle == sorted(middle, key=_nordic_key), language
+    assert sorted(["Öja", "Åbo", "Ähtäri", "Zeta", "Ülle"], key=_nordic_key) == [
+        "Ülle",
+        "Zeta",
+        "Åbo",
+        "Ähtäri",
+        "Öja",
+    ]
+    # The workbook may keep its own order.
+    text = (ROOT / "workbooks" / "pohjanmaa.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "as-listed.yaml"
+    path.write_text(
+        text.replace("  date: 2026-11-18\n", "  date: 2026-11-18\n  party_order: as-listed\n", 1),
+        encoding="utf-8",
+    )
+    listed = build_context(load_workbook(path), "sv", MESSAGES)
+    assert [p.id for p in listed.municipalities] == [m.id for m in workbook.municipalities]

@@ -40,7 +40,7 @@ def test_manifest_lists_the_files_with_their_hashes(lappi: Built) -> None:
     files = {p.name for p in lappi.report.version_dir.iterdir() if not p.name.startswith(".")}
     assert files == {d["path"] for d in manifest["documents"]} | {
         "manifest.json",
-        "index.html",
+        "index.html",  # one language: no index.<language>.html
         "workbook.yaml",  # what the version was built from
     }
     for document in manifest["documents"]:

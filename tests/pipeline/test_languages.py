@@ -274,6 +274,17 @@ def test_the_index_names_parties_in_its_language_and_bilingual_ones_in_both(
     assert "<h2>Laihela kommun</h2>" in index  # Finnish only: named in the index's language
     assert "<h2>Österbottens förbund</h2>" in index
     assert "Avtalsbilaga · på finska · PDF" in index and " kB<" in index
+    # Every language of the agreement has its index, each linking to the other.
+    finnish = (pohjanmaa.report.version_dir / "index.fi.html").read_text(encoding="utf-8")
+    assert '<html lang="fi">' in finnish
+    assert "<h2>Laihian kunta</h2>" in finnish  # a Finnish-only municipality, in Finnish
+    assert '<h2>Mustasaaren kunta – <span lang="sv">Korsholms kommun</span></h2>' in finnish
+    assert "Sopimusliite · ruotsiksi · PDF" in finnish
+    assert '<a href="index.fi.html" hreflang="fi" lang="fi">Suomeksi</a>' in index
+    assert '<a href="index.html" hreflang="sv" lang="sv">På svenska</a>' in finnish
+    # Each lists the parties in its own alphabetical order.
+    order = [finnish.index(f"<h2>{name}") for name in ("Kaskisten", "Mustasaaren", "Vöyrin")]
+    assert order == sorted(order)
 
 
 # --- the language of each document, in both formats --------------------------------------------
