@@ -381,9 +381,15 @@ class _Builder:
             for i in g.indicators:
                 if i.id == indicator_id:
                     # An indicator of Sotkanet that names no source has THL's (CC BY 4.0).
-                    source = i.source or ("THL, Sotkanet" if i.sotkanet is not None else "")
+                    source = self.text(i.source) or (
+                        "THL, Sotkanet" if i.sotkanet is not None else ""
+                    )
                     return IndicatorView(
-                        i.id, self.text(i.name), i.baseline or "", i.target, source
+                        i.id,
+                        self.text(i.name),
+                        self.text(i.baseline),
+                        self.text(i.target),
+                        source,
                     )
         raise KeyError(indicator_id)  # validation guarantees every reference resolves
 

@@ -283,9 +283,9 @@ class _Views:
                 "report_source_sotkanet", id=data.sotkanet, title=official, date=updated
             )
         else:
-            source = self.t("report_source", source=indicator.source) if indicator.source else ""
-        target = leading_number(indicator.target)
-        baseline = indicator.baseline or self.baseline_from_data(data, unit)
+            source = self.t("report_source", source=view.source) if view.source else ""
+        target = leading_number(view.target)
+        baseline = view.baseline or self.baseline_from_data(data, unit)
         return IndicatorReportView(
             indicator=view,
             baseline=baseline,

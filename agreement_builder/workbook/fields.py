@@ -8,7 +8,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .model import AS_WRITTEN, LocalizedText, Workbook
+from .model import AS_WRITTEN, AnyLanguageText, LocalizedText, Workbook
 from .problems import Loc
 
 
@@ -24,7 +24,7 @@ def _unwrap(annotation: Any) -> Any:
     if hasattr(annotation, "__metadata__"):
         return _unwrap(get_args(annotation)[0])
     if isinstance(annotation, type) and (
-        issubclass(annotation, BaseModel) or annotation is LocalizedText
+        issubclass(annotation, BaseModel) or issubclass(annotation, LocalizedText)
     ):
         return annotation
     return None
@@ -59,7 +59,9 @@ def localized_values(
         items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
         for index, item in items:
             item_loc = (*loc, name) if index is None else (*loc, name, index)
-            if inner is LocalizedText:
+            if inner is AnyLanguageText and not isinstance(item, dict):
+                continue  # its plain form serves every language
+            if isinstance(inner, type) and issubclass(inner, LocalizedText):
                 yield item_loc, item
             elif inner is not None:
                 yield from localized_values(item, inner, item_loc)
@@ -90,7 +92,7 @@ def written_texts(
         items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
         for index, item in items:
             item_loc = (*loc, name) if index is None else (*loc, name, index)
-            if inner is LocalizedText:
+            if isinstance(inner, type) and issubclass(inner, LocalizedText):
                 if isinstance(item, dict):
                     yield from (((*item_loc, lang), text) for lang, text in item.items())
                 else:

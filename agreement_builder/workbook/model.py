@@ -147,6 +147,37 @@ class LocalizedText:
         }
 
 
+class AnyLanguageText(LocalizedText):
+    """A localized text whose plain form serves every language even in a bilingual agreement:
+    an indicator's baseline, target and source are often a number or a name (`31 %`, `THL`)
+    and sometimes words (`{fi: ei tietoa, sv: uppgift saknas}`). A bare number is its text."""
+
+    __slots__ = ()
+
+    @classmethod
+    def _validate(cls, value: Any) -> LocalizedText:
+        return super()._validate(_number_as_text(value))
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {"type": "number"},
+                {
+                    "type": "object",
+                    "propertyNames": {"enum": list(TEXT_LANGUAGES)},
+                    "additionalProperties": {"type": "string", "minLength": 1},
+                    "minProperties": 1,
+                },
+            ],
+            "description": "Text (or a number) for every language, or a map of language to "
+            "text such as {fi: ..., sv: ...}",
+        }
+
+
 def _number_as_text(value: Any) -> Any:
     """Baselines, targets and schedules are often written as bare numbers (`31`, `2027`)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -384,9 +415,11 @@ class SotkanetReference(Strict):
 class Indicator(Strict):
     id: ItemId
     name: LocalizedText
-    baseline: NumberText | None = None
-    target: NumberText
-    source: Text | None = Field(None, description="e.g. Sotkanet, hyvinvointikertomus.")
+    baseline: AnyLanguageText | None = None
+    target: AnyLanguageText
+    source: AnyLanguageText | None = Field(
+        None, description="e.g. Sotkanet, hyvinvointikertomus; localized where it has words."
+    )
     sotkanet: SotkanetReference | None = Field(
         None, description="The indicator in Sotkanet: `indicators fetch` gets its values."
     )

@@ -184,9 +184,9 @@ INDICATORS = Sheet(
         Column(GOAL_HEADER, ("goal",), width=9, choices=Choices.GOAL),
         Column("Tunnus", ("id",), width=10),
         Column("Nimi", ("name",), Kind.LOCALIZED, width=45),
-        Column("Lähtötaso", ("baseline",), Kind.NUMBER, width=14),
-        Column("Tavoitetaso", ("target",), Kind.NUMBER, width=14),
-        Column("Lähde", ("source",), width=24),
+        Column("Lähtötaso", ("baseline",), Kind.LOCALIZED, width=14),
+        Column("Tavoitetaso", ("target",), Kind.LOCALIZED, width=14),
+        Column("Lähde", ("source",), Kind.LOCALIZED, width=24),
         Column("Sotkanet-tunnus", ("sotkanet", "id"), Kind.NUMBER, width=10),
     ),
 )
