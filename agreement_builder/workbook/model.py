@@ -252,9 +252,7 @@ class Agreement(Strict):
     )
     status: Literal["draft", "final"]
     date: dt.date
-    diary_number: Text | None = Field(
-        None, description="Kept as written, e.g. 948/00.01.02/2022."
-    )
+    diary_number: Text | None = Field(None, description="Kept as written, e.g. 948/00.01.02/2022.")
     preparer: Contact | None = None
     purpose: LocalizedText
     title_genitive: Text | None = Field(
@@ -526,9 +524,7 @@ class MunicipalityStatus(Strict):
 
 class MeasureFollowUp(Strict):
     measure: ItemId = Field(description="The measure's id.")
-    status: MeasureStatus = Field(
-        description="not-started, in-progress, done, delayed or dropped."
-    )
+    status: MeasureStatus = Field(description="not-started, in-progress, done, delayed or dropped.")
     account: LocalizedText | None = Field(None, description="A short account of where it is.")
     municipalities: list[MunicipalityStatus] = Field(
         default_factory=list,

@@ -83,7 +83,8 @@ def test_free_text_is_kept_exactly_as_written(tmp_path: Path) -> None:
     assert workbook.agreement.diary_number == "2026-01-01"
     assert workbook.agreement.purpose.get("fi") == "yes"
     indicator = workbook.goals[0].indicators[0]
-    assert (indicator.baseline, indicator.target) == ("0x7E3", "0.50")
+    assert indicator.baseline is not None
+    assert (indicator.baseline.plain, indicator.target.plain) == ("0x7E3", "0.50")
     measure = workbook.goals[0].measures[0]
     assert (measure.schedule, measure.text.get("fi")) == ("1:20", "0.50")
 

@@ -341,8 +341,8 @@ def test_headings_tables_and_fonts_look_as_in_the_pdf(sample) -> None:
 def test_a_title_outside_a_cover_has_the_pdfs_heading_size() -> None:
     html = SAMPLE.replace('<section class="cover">', "<section>", 1)
     document = open_docx(io.BytesIO(render_docx(html).data))
-    [title] = [p for p in document.paragraphs if p.style.name == "Title"]
+    [title] = [p for p in document.paragraphs if p.style is not None and p.style.name == "Title"]
     assert {run.font.size for run in title.runs} == {Pt(16)}  # as print.css has h1
     cover = open_docx(io.BytesIO(render_docx(SAMPLE).data))
-    [title] = [p for p in cover.paragraphs if p.style.name == "Title"]
+    [title] = [p for p in cover.paragraphs if p.style is not None and p.style.name == "Title"]
     assert {run.font.size for run in title.runs} == {None}  # the Title style's own 24 pt
