@@ -87,7 +87,8 @@ EXPECTED: dict[str, list[str]] = {
     "tab-indented": ["4:1: a tab is used for indentation: YAML indents with spaces only"],
     "unknown-key": [
         "10:3: agreement: unknown key 'stauts'; did you mean 'status'? (valid keys: id, title, "
-        "languages, period, version, status, date, diary_number, preparer, purpose, title_genitive)"
+        "languages, period, version, status, date, diary_number, preparer, purpose, "
+        "title_genitive, party_order)"
     ],
     "unknown-language": ["6:19: agreement.languages[2]: 'en' is not valid: use 'fi' or 'sv'"],
     "wrong-types": [
