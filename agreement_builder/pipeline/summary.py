@@ -22,7 +22,8 @@ def summary_html(
     """The change summary in the context's language: the document HTML (for the PDF), or with
     `page` the web page."""
     [template] = (SUMMARY_PAGE,) if page else CHANGES
-    return render_html(templates, template, context, s=summary_view(changes, context.t))
+    view = summary_view(changes, context.t)
+    return render_html(templates, template, context, hyphenate=not page, s=view)
 
 
 def summary_pdf(changes: ChangeSet, context: DocumentContext, templates: Templates) -> bytes:

@@ -37,14 +37,19 @@ def environment(templates: Templates | Path) -> jinja2.Environment:
     return env
 
 
-def render_html(templates: Templates | Path, template: str, doc: Any, **extra: Any) -> str:
+def render_html(
+    templates: Templates | Path, template: str, doc: Any, *, hyphenate: bool = True, **extra: Any
+) -> str:
     """Render `template` with the document context `doc` (its catalog is available as `t`),
-    with soft hyphens in its text (render/hyphenate.py): both writers break words alike."""
+    with soft hyphens in its text (render/hyphenate.py): both writers break words alike. A web
+    page (`hyphenate=False`) is left to the browser."""
     compiled = environment(templates).get_template(template)
     try:
         html = compiled.render(doc=doc, t=doc.t, **extra)
     except jinja2.TemplateError as error:
         raise located(error, template) from None
+    if not hyphenate:
+        return html
     return hyphenate_html(html, getattr(doc, "proper_names", ()))
 
 
