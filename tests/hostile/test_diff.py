@@ -3,6 +3,7 @@ changes mark the words (this crashed with AttributeError in textdiff's glue)."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -41,5 +42,7 @@ def test_rephrased_measure_texts_give_tracked_changes(
     (docx,) = out.glob("*_muutosmerkinnat_*.docx")
     with zipfile.ZipFile(docx) as archive:
         body = archive.read("word/document.xml").decode()
+    # A word Word may hyphenate has its optional hyphens between pieces of its text.
+    body = re.sub(r"</w:(t|delText)><w:softHyphen/><w:\1(?: [^>]*)?>", "", body)
     assert "<w:del " in body and "<w:ins " in body
     assert deleted.split()[0] in body and inserted.split()[0] in body
