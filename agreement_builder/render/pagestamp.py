@@ -104,7 +104,8 @@ def _font(pdf: Pdf, path: Path, chars: frozenset[str]) -> tuple[Dictionary, dict
 @cache
 def _subset(path: Path, chars: frozenset[str]) -> tuple[bytes, dict[str, float], dict]:
     """The font cut down to `chars`, their widths (per 1000 units of the em) and metrics."""
-    font = TTFont(path)
+    # The font's own timestamps, not the time of saving: the same inputs give the same bytes.
+    font = TTFont(path, recalcTimestamp=False)
     options = subset.Options()
     options.hinting = False
     options.name_IDs = [1, 2, 3, 4, 6]

