@@ -49,7 +49,8 @@ def stamp_pages(pdf: Pdf, stamp: Stamp) -> None:
     font, widths = _font(pdf, stamp.font, frozenset("".join(texts.values())))
     for number, text in texts.items():
         page = pdf.pages[number - 1]
-        name = page.add_resource(font, Name.Font, prefix="Fstamp")
+        # A fixed name (a prefix would get a random suffix): the same inputs, the same bytes.
+        name = page.add_resource(font, Name.Font, Name.FAgreementStamp)
         width = sum(widths.get(char, 0) for char in text) * SIZE / 1000
         literal = pikepdf.String(text.encode("cp1252")).unparse()
         content = (

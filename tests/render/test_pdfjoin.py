@@ -129,6 +129,7 @@ def test_one_page_numbering_printed_on_every_page_and_in_the_page_labels(parts, 
         font=TEMPLATES / "fonts" / "LiberationSans-Regular.ttf",
     )
     joined = join_pdfs(parts, stamp=stamp)
+    assert join_pdfs(parts, stamp=stamp).data == joined.data  # the same bytes again
     with open_pdf(joined.data) as pdf:
         labels = [pikepdf.Page(page).label for page in pdf.pages]
     assert labels == ["1", "2", "3", "4", "5", "6"]  # one sequence, as printed
