@@ -627,7 +627,7 @@ def _render_parts(
 
     if target.part == "changes" and changes is not None:
         return [summary_html(changes, context, templates)]
-    extra = {}
+    extra: dict[str, Any] = {}
     if target.party:
         pd = party_document(context, target.party)
         if target.templates == PASTE_METADATA:

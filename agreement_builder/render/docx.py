@@ -168,7 +168,7 @@ class _Package:
             else:  # the first part that has one gives it (as `compose.join_parts` keeps it)
                 found = next(([f.running[kind][0]] for f in fragments if kind in f.running), [])
             for running in found:
-                self.running(running, header=kind == "header")
+                self.running(running, header=kind == "header", mark=meta.get("status", ""))
         body = io.BytesIO()
         bookmarks = 0
         for fragment in fragments:
@@ -182,7 +182,7 @@ class _Package:
             ooxml.update_fields_on_open(self.doc)
         return DocxOutput(self.save(meta, body.getvalue()), tuple(self.warnings))
 
-    def running(self, element: HtmlElement, *, header: bool) -> None:
+    def running(self, element: HtmlElement, *, header: bool, mark: str = "") -> None:
         section = self.doc.sections[0]
         section.different_first_page_header_footer = True  # the cover page has neither
         first = section.first_page_header if header else section.first_page_footer
@@ -194,6 +194,20 @@ class _Package:
         p = _SubElement(part._element, ooxml.P)
         writer.style_paragraph(p, "Header" if header else "Footer")
         writer.inline(p, element, Format())
+        if header and mark:
+            # A draft says so on every page, the first included: the mark in the first page's
+            # header too, and Word's diagonal watermark behind every page, as the PDF has. (The
+            # same shape name in both headers: LibreOffice shows it on the first page then.)
+            p.append(ooxml.watermark_run(mark, 1))
+            first_p = first._element.find(ooxml.P)
+            if first_p is None or first_p.find(ooxml.R) is not None:
+                first_p = _SubElement(first._element, ooxml.P)
+            for child in list(first_p):  # the empty paragraph a new header part has
+                first_p.remove(child)
+            writer.style_paragraph(first_p, "Header")
+            _SubElement(first_p.find(ooxml.PPR), ooxml.JC).set(ooxml.VAL, "right")
+            writer.inline_items(first_p, [mark], Format(bold=True))
+            first_p.append(ooxml.watermark_run(mark, 1))
 
     def save(self, meta: dict[str, str], body: bytes) -> bytes:
         core = self.doc.core_properties
@@ -448,7 +462,11 @@ class _Body:
             self.page_break_pending = True
         elif tag in ("h1", "h2", "h3"):
             if "title" in classes:
-                self.paragraph(element, flow, "Title")
+                title = self.paragraph(element, flow, "Title")
+                if not any("cover" in _classes(a) for a in element.iterancestors("section")):
+                    # A title that opens a page of text (an agenda item's) has the PDF's
+                    # chapter-heading size (16 pt) and rule, not a cover's.
+                    ooxml.heading_look(title, 32)
             else:
                 p = self.paragraph(element, flow, f"Heading {tag[1]}")
                 if element.get("id"):

@@ -331,6 +331,9 @@ VAL, ID, NAME, TYPE, WIDTH, POS, LEADER, ANCHOR, HISTORY, FLD_CHAR_TYPE = (
     for a in ("val", "id", "name", "type", "w", "pos", "leader", "anchor", "history", "fldCharType")
 )
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+SOFT_HYPHEN = "\u00ad"
+SOFT_HYPHEN_TAG = f"{{{W}}}softHyphen"
+JC = f"{{{W}}}jc"
 _EMU_PER_TWIP = 635
 
 _SubElement = etree.SubElement
@@ -362,17 +365,19 @@ def style_ids(document: Document, names: Iterable[str]) -> dict[str, str | None]
 
 
 def add_text(r: etree._Element, text: str) -> None:
-    """A run's text as python-docx writes it: a tab is `w:tab`, a line end `w:br`."""
-    if "\t" not in text and "\n" not in text and "\r" not in text:
+    """A run's text as python-docx writes it: a tab is `w:tab`, a line end `w:br`; and a soft
+    hyphen (U+00AD, render/hyphenate.py) Word's optional hyphen `w:softHyphen`, where Word and
+    LibreOffice break the word as the PDF does."""
+    if "\t" not in text and "\n" not in text and "\r" not in text and SOFT_HYPHEN not in text:
         _add_t(r, text)
         return
     buffer: list[str] = []
     for char in text:
-        if char in "\t\r\n":
+        if char in "\t\r\n\u00ad":
             if buffer:
                 _add_t(r, "".join(buffer))
                 buffer.clear()
-            _SubElement(r, TAB if char == "\t" else BR)
+            _SubElement(r, {"\t": TAB, "\u00ad": SOFT_HYPHEN_TAG}.get(char, BR))
         else:
             buffer.append(char)
     if buffer:
@@ -538,26 +543,7 @@ def _set(parent: Element, tag: str, **attrs: str) -> Element:
     return element
 
 
-SOFT_HYPHEN = "\u00ad"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def soft_hyphens(document: Document) -> None:
-    """Turn each soft hyphen (U+00AD) in the text of the body, headers and footers into Word's
-    optional hyphen, `w:softHyphen`: Word and LibreOffice break a word there, as the PDF does,
-    and show no hyphen elsewhere."""
-    parts = [document.element.body]
-    for section in document.sections:
-        for part in (
-            section.header,
-            section.first_page_header,
-            section.footer,
-            section.first_page_footer,
-        ):
-            if not part.is_linked_to_previous:
-                parts.append(part._element)
-    for root in parts:
-        split_soft_hyphens(root)
 
 
 def split_soft_hyphens(root: etree._Element) -> None:
@@ -670,12 +656,21 @@ mso-position-vertical:center;mso-position-vertical-relative:margin"
     )
 
 
-def heading_look(paragraph: Paragraph, size: Pt) -> None:
-    """A paragraph drawn as a chapter heading: `size`, the accent colour, the rule below."""
-    for run in paragraph.runs:
-        run.font.size = size
-        run.font.color.rgb = ACCENT
-    ppr = paragraph._p.get_or_add_pPr()
+def heading_look(p: etree._Element, half_points: int) -> None:
+    """A paragraph drawn as a chapter heading: its size (in half-points), the accent colour and
+    the rule below, as print.css draws an h1."""
+    for r in p.iter(R):
+        rpr = r.find(RPR)
+        if rpr is None:
+            rpr = etree.Element(RPR)
+            r.insert(0, rpr)
+        _set(rpr, "w:color", val=str(ACCENT))
+        _set(rpr, "w:sz", val=str(half_points))
+        _set(rpr, "w:szCs", val=str(half_points))
+    ppr = p.find(PPR)
+    if ppr is None:
+        ppr = etree.Element(PPR)
+        p.insert(0, ppr)
     for border in ppr.findall(qn("w:pBdr")):
         ppr.remove(border)
     borders = OxmlElement("w:pBdr")
