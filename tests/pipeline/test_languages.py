@@ -278,7 +278,8 @@ def test_the_index_names_parties_in_its_language_and_bilingual_ones_in_both(
     finnish = (pohjanmaa.report.version_dir / "index.fi.html").read_text(encoding="utf-8")
     assert '<html lang="fi">' in finnish
     assert "<h2>Laihian kunta</h2>" in finnish  # a Finnish-only municipality, in Finnish
-    assert '<h2>Mustasaaren kunta – <span lang="sv">Korsholms kommun</span></h2>' in finnish
+    # A bilingual municipality: its majority's name first, the other marked with its language.
+    assert '<h2><span lang="sv">Korsholms kommun</span> – Mustasaaren kunta</h2>' in finnish
     assert "Sopimusliite · ruotsiksi · PDF" in finnish
     assert '<a href="index.fi.html" hreflang="fi" lang="fi">Suomeksi</a>' in index
     assert '<a href="index.html" hreflang="sv" lang="sv">På svenska</a>' in finnish

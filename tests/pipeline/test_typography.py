@@ -145,9 +145,10 @@ def test_words_break_only_where_they_may(example: str, workbook: str, request) -
     for piece in broken:
         assert not re.search(r"\d", piece), f"an id or number broken: {piece}-"
         assert "@" not in piece and "/" not in piece, f"an address broken: {piece}-"
-        assert not any(name.startswith(piece) for name in names if piece[:1].isupper()), (
-            f"a name broken: {piece}-"
-        )
+        # (Four letters at least: "Oh-" begins the service Ohjaamo and the Sámi Ohcejoga.)
+        assert not any(
+            name.startswith(piece) for name in names if piece[:1].isupper() and len(piece) >= 4
+        ), f"a name broken: {piece}-"
     if hyphenator("fi") is not None:
         finnish = [
             piece
