@@ -43,8 +43,12 @@ def _documents(report: BuildReport) -> dict[tuple[str, str | None, str], Path]:
 
 
 def _pdf_text(path: Path) -> str:
-    """The text of every page, lines joined (a table cell wraps its text)."""
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages)
+    """The text of every page, lines joined (a table cell wraps its text; a word hyphenated at a
+    line's end, its soft hyphen drawn as U+2010, is one word again)."""
+    return " ".join(
+        " ".join((page.extract_text() or "").replace("\u2010\n", "").split())
+        for page in PdfReader(path).pages
+    )
 
 
 def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
