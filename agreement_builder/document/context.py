@@ -515,7 +515,15 @@ def build_context(
         subsections["monitoring"] = (
             TocEntry("s-reports", f"{numbers['monitoring']}.1 {t('reports')}"),
         )
-    subsections["approval"] = (TocEntry("s-annexes", f"{numbers['approval']}.1 {t('annexes')}"),)
+    # The approval chapter: the decisions recorded (if any), then the list of annexes.
+    approval_parts = (
+        [("s-decisions", t("decisions_title"))] if any(p.decisions for p in parties) else []
+    )
+    approval_parts.append(("s-annexes", t("annexes")))
+    subsections["approval"] = tuple(
+        TocEntry(anchor_id, f"{numbers['approval']}.{n} {title}")
+        for n, (anchor_id, title) in enumerate(approval_parts, 1)
+    )
     toc = tuple(
         TocEntry(s.anchor, f"{s.number} {s.title}", subsections.get(s.key, ())) for s in sections
     )

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from . import rules
 from .fields import model_at, written_texts
 from .load import Loaded, Source, load_yaml
-from .model import CLAUSES, ID_PATTERN, ITEM_ID_PATTERN, VERSION_PATTERN, Workbook
+from .model import ID_PATTERN, ITEM_ID_PATTERN, VERSION_PATTERN, Workbook
 from .problems import Loc, Problem, WorkbookError, did_you_mean, is_placeholder, one_of
 
 SPREADSHEET_SUFFIXES = (".xlsx",)
@@ -25,25 +25,6 @@ def load_workbook(path: Path, display: str | None = None) -> Workbook:
     Raises WorkbookError listing every problem found, placeholders still to fill in included.
     """
     return check(read_workbook(path, display))
-
-
-CLAUSE_NAMES = {
-    "validity": "validity and amendment, voimassaolo ja muuttaminen",
-    "entry-into-force": "entry into force, voimaantulo",
-    "disputes": "disputes, erimielisyydet",
-}
-
-
-def warnings(workbook: Workbook) -> list[str]:
-    """What a valid workbook would do better to say: each standard clause no section states
-    (the templates' general wording is printed instead)."""
-    covered = {clause for section in workbook.sections for clause in section.covers}
-    return [
-        f"sections: no section covers {clause} ({CLAUSE_NAMES[clause]}): the templates' general "
-        f"wording is printed; to state the agreement's own, give a section covers: [{clause}]"
-        for clause in CLAUSES
-        if clause not in covered
-    ]
 
 
 def read_workbook(path: Path, display: str | None = None) -> Loaded:

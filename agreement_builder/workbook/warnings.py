@@ -2,13 +2,14 @@
 
 A recorded decision that names another version of the agreement, or that was made before this
 version's date, did not approve this version: the documents do not count it (see
-document/approval.py), and `validate` says so at the decision's place in the file.
+document/approval.py), and `validate` says so at the decision's place in the file. A standard
+clause (validity, entry into force, disputes) that no section states is said too.
 """
 
 from __future__ import annotations
 
 from .load import Loaded
-from .model import Decision, Party, Workbook
+from .model import CLAUSES, Decision, Party, Workbook
 from .problems import Problem
 
 
@@ -58,4 +59,29 @@ def warnings(loaded: Loaded, workbook: Workbook) -> list[Problem]:
                         "(decision.version) or correct the date",
                     )
                 )
+    found.extend(_clause_warnings(loaded, workbook))
     return found
+
+
+CLAUSE_NAMES = {
+    "validity": "validity and amendment, voimassaolo ja muuttaminen",
+    "entry-into-force": "entry into force, voimaantulo",
+    "disputes": "disputes, erimielisyydet",
+}
+
+
+def _clause_warnings(loaded: Loaded, workbook: Workbook) -> list[Problem]:
+    """Each standard clause no section states (its `covers`): the templates' general wording
+    is printed instead, which may not be what the parties agreed."""
+    covered = {clause for section in workbook.sections for clause in section.covers}
+    loc = ("sections",) if "sections" in loaded.data else ()
+    return [
+        loaded.source.problem(
+            loc,
+            f"warning: sections: no section covers {clause} ({CLAUSE_NAMES[clause]}): the "
+            "templates' general wording is printed; to state the agreement's own, give a "
+            f"section covers: [{clause}]",
+        )
+        for clause in CLAUSES
+        if clause not in covered
+    ]

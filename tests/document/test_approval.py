@@ -170,7 +170,8 @@ def test_a_decision_counts_only_for_the_version_it_approved(tmp_path: Path) -> N
     )
     loaded = load_yaml(path)
     workbook = check(loaded)
-    found = [str(w) for w in warnings(loaded, workbook)]
+    # (The standard clauses no section of this workbook states are warned about apart.)
+    found = [str(w) for w in warnings(loaded, workbook) if "no section covers" not in str(w)]
     assert len(found) == 2
     laihia_line = (
         path.read_text()

@@ -238,7 +238,7 @@ def test_free_sections_go_where_their_after_says(tmp_path: Path, minimal_text: s
     approval = html[html.index('id="s-approval"') :].replace("\u00ad", "")
     assert "tulee voimaan" not in approval and "Sopimus on voimassa" not in approval
     assert "erimielisyydet ratkaistaan" in approval
-    assert "Ranuan kunta: osapuolen toimenpiteet" in approval  # the list of annexes
+    assert "Ranuan kunnan toimenpiteet" in approval  # the list of annexes
 
 
 def test_without_covering_sections_the_templates_state_each_clause_once(workbook) -> None:

@@ -54,7 +54,7 @@ EXPECTED = Counter(
         ("document", "ins", ", Lapin liitto"),
         *[("document", "ins", "Lapin liitto"), ("document", "ins", "maakuntavaltuusto")] * 2,
         # ... and in the list of annexes.
-        ("document", "ins", "Lapin liitto: osapuolen toimenpiteet"),
+        ("document", "ins", "Lapin liiton toimenpiteet"),
         ("document", "ins", "0164308-3"),
         ("document", "ins", "__.__.20__ § ____"),
         ("document", "ins", "maakuntajohtaja"),  # its signatory, by position
