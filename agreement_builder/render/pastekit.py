@@ -64,7 +64,9 @@ def fields(document: str) -> tuple[Field, ...]:
 
 
 def paste_kit(document: str) -> PasteKit:
-    found = fields(document)
+    # Pasted text is the case-management system's to break: no soft hyphens (U+00AD) that
+    # the PDF and DOCX break words at (render/hyphenate.py).
+    found = fields(document.replace("\u00ad", ""))
     return PasteKit(found, _as_text(found), _as_html(found))
 
 
