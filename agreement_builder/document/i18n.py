@@ -13,8 +13,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from ..languages import LANGUAGE_TAGS
 from ..theme import Message, Templates
-from ..workbook.model import LANGUAGE_TAGS
 
 # Finnish and Finland-Swedish both write numeric dates as 20.11.2026.
 NUMERIC_DATE = "d.M.yyyy"

@@ -21,7 +21,7 @@ from docx.styles.style import ParagraphStyle
 from lxml import etree
 from lxml.etree import _Element as Element
 
-from ..workbook.model import LANGUAGE_TAGS
+from ..languages import LANGUAGE_TAGS
 
 # The PDF's font. Word, where it lacks it, takes Arial (the font table names it as the
 # alternative, and Liberation Sans is metrically identical to it: lines break alike); LibreOffice

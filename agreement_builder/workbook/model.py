@@ -23,6 +23,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from ..languages import LANGUAGE_TAGS
+
 FORMAT = "agreement-workbook/1"
 ALL_MUNICIPALITIES = "all-municipalities"
 
@@ -37,16 +39,6 @@ VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._+-]{0,31}$"
 Language = Literal["fi", "sv"]
 LANGUAGES: tuple[str, ...] = ("fi", "sv")
 # Localized text may also carry Sámi and English forms (names of Sámi-area municipalities).
-# Each language's tag (BCP 47) as the documents use it: Finnish, Finland-Swedish, the Sámi
-# languages of Finland, English. Word's w:lang and Babel's locale (dates, numbers) both take it.
-LANGUAGE_TAGS: dict[str, str] = {
-    "fi": "fi-FI",
-    "sv": "sv-FI",
-    "se": "se-FI",
-    "smn": "smn-FI",
-    "sms": "sms-FI",
-    "en": "en-GB",
-}
 TEXT_LANGUAGES: tuple[str, ...] = tuple(LANGUAGE_TAGS)
 
 
