@@ -8,8 +8,9 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -21,6 +22,8 @@ from .pipeline.report import print_report
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar  # what click.progressbar returns
+
+    from .pipeline.report import BuildReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -204,6 +207,19 @@ def _progress_bar() -> tuple[Callable[[str, int, int], None], Callable[[], None]
     return progress, close
 
 
+
+def _run_with_progress(run: Callable[..., BuildReport]) -> NoReturn:
+    """Run a build with a progress bar, print its report and exit 0, or 1 if a document
+    failed (`build` and `report` alike)."""
+    progress, close = _progress_bar()
+    try:
+        report = run(progress=progress)
+    finally:
+        close()
+    print_report(report, _say)
+    sys.exit(0 if report.ok else 1)
+
+
 _BUILD_OPTIONS = [
     _TEMPLATES_OPTION,
     click.option(
@@ -299,9 +315,9 @@ def build(
     # Imported here so that `validate` does not pay for loading the renderers.
     from .pipeline.run import build as build_documents
 
-    progress, close = _progress_bar()
-    try:
-        report = build_documents(
+    _run_with_progress(
+        partial(
+            build_documents,
             workbook,
             output,
             templates=templates,
@@ -309,13 +325,9 @@ def build(
             jobs=jobs,
             force=force,
             only=only,
-            progress=progress,
             previous=previous,
         )
-    finally:
-        close()
-    print_report(report, _say)
-    sys.exit(0 if report.ok else 1)
+    )
 
 
 @main.command()
@@ -696,9 +708,9 @@ def report(
     _stop_cleanly_on_sigterm()
     from .pipeline.run import build_follow_up
 
-    progress, close = _progress_bar()
-    try:
-        result = build_follow_up(
+    _run_with_progress(
+        partial(
+            build_follow_up,
             workbook,
             year,
             output,
@@ -706,9 +718,5 @@ def report(
             reference_docx=reference_docx,
             jobs=jobs,
             force=force,
-            progress=progress,
         )
-    finally:
-        close()
-    print_report(result, _say)
-    sys.exit(0 if result.ok else 1)
+    )
