@@ -58,3 +58,14 @@ def pdfua_check(path: Path) -> subprocess.CompletedProcess:
         text=True,
         check=False,
     )
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page, lines joined (a table cell wraps its text; a word hyphenated at a
+    line's end, its soft hyphen drawn as U+2010, is one word again)."""
+    from pypdf import PdfReader
+
+    return " ".join(
+        " ".join((page.extract_text() or "").replace("\u2010\n", "").split())
+        for page in PdfReader(path).pages
+    )

@@ -15,14 +15,13 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 from docx import Document as open_docx
-from pypdf import PdfReader
 
 from agreement_builder.cli import main
 from agreement_builder.commands.indicators import fetch_indicators
 from agreement_builder.errors import FollowUpError
 from agreement_builder.pipeline.report import BuildReport
 from agreement_builder.pipeline.run import build_follow_up
-from tests.conftest import FIXTURES, pdfua_check
+from tests.conftest import FIXTURES, pdf_text, pdfua_check
 from tests.indicators.fake_sotkanet import fake_sotkanet
 from tests.pipeline.conftest import docx_blocks
 
@@ -46,9 +45,8 @@ class Built:
         return self.report.version_dir / doc["path"]
 
     def text(self, kind: str, language: str, party: str | None = None) -> str:
-        reader = PdfReader(self.path(kind, language, "pdf", party))
         # Words as they read, whatever the lines a table cell broke them into.
-        return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+        return pdf_text(self.path(kind, language, "pdf", party))
 
 
 @pytest.fixture(scope="module")

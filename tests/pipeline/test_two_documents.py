@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx import Document as open_docx
-from pypdf import PdfReader
 
 from agreement_builder.cli import main
 from agreement_builder.errors import BuildRefused
 from agreement_builder.pipeline.run import BuildReport, build
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, pdf_text
 from tests.pipeline.conftest import docx_blocks
 
 MEASURE = "Ranuan koulujen välituntiliikunta lisätään."
@@ -42,15 +41,6 @@ def _documents(report: BuildReport) -> dict[tuple[str, str | None, str], Path]:
     }
 
 
-def _pdf_text(path: Path) -> str:
-    """The text of every page, lines joined (a table cell wraps its text; a word hyphenated at a
-    line's end, its soft hyphen drawn as U+2010, is one word again)."""
-    return " ".join(
-        " ".join((page.extract_text() or "").replace("\u2010\n", "").split())
-        for page in PdfReader(path).pages
-    )
-
-
 def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under `folder` (hidden ones too): its bytes and modification time."""
     return {
@@ -71,17 +61,17 @@ def test_the_agreement_refers_to_the_plan_which_is_a_document_of_its_own(
     agreement, plan = _documents(report), _documents(report.plan)
 
     # The agreement: no goal, measure or indicator; it names the plan, not the plan's version.
-    text = _pdf_text(agreement[("agreement", None, "pdf")])
+    text = pdf_text(agreement[("agreement", None, "pdf")])
     assert "Yhdyspintasuunnitelma" in text
     for shown_in_the_plan in ("T1.1", "Liikuntaneuvonta", "T1-I1", "Liikkuvat lapset", MEASURE):
         assert shown_in_the_plan not in text
     assert "2026.1" not in text
     agreement_docx = "\n".join(docx_blocks(open_docx(str(agreement[("agreement", None, "docx")]))))
     assert "Yhdyspintasuunnitelma" in agreement_docx and "Liikuntaneuvonta" not in agreement_docx
-    package = _pdf_text(agreement[("package", "ranua", "pdf")])
+    package = pdf_text(agreement[("package", "ranua", "pdf")])
     assert "T1.2" not in package and "Liikuntaneuvonta" not in package
     # The agreement's agenda item: the plan is the next item; the package has no measure annex.
-    agreement_agenda = _pdf_text(agreement[("agenda-item", "ranua", "pdf")])
+    agreement_agenda = pdf_text(agreement[("agenda-item", "ranua", "pdf")])
     assert "erillisessä yhdyspintasuunnitelmassa, joka käsitellään seuraavana asiana" in (
         agreement_agenda
     )
@@ -90,7 +80,7 @@ def test_the_agreement_refers_to_the_plan_which_is_a_document_of_its_own(
     assert "Yhdyspintasuunnitelma (erillinen asiakirja, hyväksytään omana asianaan)" in package
 
     # The plan: its own document, version, status and approvers, in PDF and DOCX.
-    plan_text = _pdf_text(plan[("plan", None, "pdf")])
+    plan_text = pdf_text(plan[("plan", None, "pdf")])
     assert "Yhdyspintasuunnitelma" in plan_text and "versio 2026.1" in plan_text
     assert "Liikuntaneuvonta käynnistetään." in plan_text and MEASURE in plan_text
     assert "Testialueen yhteistyösopimus" in plan_text  # what it belongs to
@@ -98,15 +88,15 @@ def test_the_agreement_refers_to_the_plan_which_is_a_document_of_its_own(
     docx_text = "\n".join(docx_blocks(open_docx(str(plan[("plan", None, "docx")]))))
     assert MEASURE in docx_text and "Liikkuvat lapset" in docx_text
     # Each party its annex of the measures that concern it, and an agenda item for the plan.
-    ranua = _pdf_text(plan[("plan-package", "ranua", "pdf")])
+    ranua = pdf_text(plan[("plan-package", "ranua", "pdf")])
     assert MEASURE in ranua
     assert "Sopimus Testialueen yhteistyösopimus" in ranua  # its cover names the agreement
-    rovaniemi_annex = _pdf_text(plan[("plan-package", "rovaniemi", "pdf")])
+    rovaniemi_annex = pdf_text(plan[("plan-package", "rovaniemi", "pdf")])
     assert "T1.1" in rovaniemi_annex
     for party in ("alue", "ranua", "rovaniemi"):
         assert ("plan-agenda-item", party, "pdf") in plan
         assert ("plan-agenda-item", party, "docx") in plan
-    agenda = _pdf_text(plan[("plan-agenda-item", "ranua", "pdf")])
+    agenda = pdf_text(plan[("plan-agenda-item", "ranua", "pdf")])
     assert "Yhdyspintasuunnitelma" in agenda and "T1.2" in agenda
     # Ranua's plan approver (its board) decides the plan itself: one stage, the plan approved.
     assert "Kunnanhallitus hyväksyy liitteen 1 mukaisen yhdyspintasuunnitelman" in agenda
@@ -140,9 +130,9 @@ def test_a_plan_revision_leaves_the_approved_agreement_untouched(tmp_path: Path)
     assert _files(old_plan_dir) == plan_before
     assert second.plan.version_dir == out / "testi" / "plan-2026.2"
     plan = _documents(second.plan)
-    assert REVISED in _pdf_text(plan[("plan", None, "pdf")])
+    assert REVISED in pdf_text(plan[("plan", None, "pdf")])
     # The change summary against plan 2026.1: the measure changed, nothing of the agreement.
-    changes = _pdf_text(plan[("plan-changes", None, "pdf")])
+    changes = pdf_text(plan[("plan-changes", None, "pdf")])
     assert "T1.2" in changes and "Rovaniemen" in changes
     assert "muutettu 1," in changes and "Verrattuna versioon 2026.1" in changes
 
@@ -201,7 +191,7 @@ def test_the_agreement_change_summary_leaves_the_plan_out(tmp_path: Path) -> Non
     )
     report = build(changed, out, formats=("pdf",))
     assert report.ok and report.plan is not None and report.plan.ok
-    changes = _pdf_text(_documents(report)[("changes", None, "pdf")])
+    changes = pdf_text(_documents(report)[("changes", None, "pdf")])
     assert "työnjaosta" in changes and "Verrattuna versioon 0.1" in changes
     assert "T1.2" not in changes and "Rovaniemen koulujen" not in changes
     assert ("plan-changes", None, "pdf") not in _documents(report.plan)  # no earlier plan
