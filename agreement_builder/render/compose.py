@@ -3,7 +3,8 @@
 The PDF writer lays each part out on its own, so that the agreement inside a package is page for
 page the full agreement. `join_parts` says what a DOCX of several parts is: the DOCX writer
 composes it of each part's body written once (render/docx.py), to the bytes of writing the
-joined HTML, which its tests compare.
+joined HTML, which its tests compare; the one difference: there, a later part's header of its
+own (a party's annex) starts a new section with it, where the joined HTML keeps the first.
 """
 
 from __future__ import annotations

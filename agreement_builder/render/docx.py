@@ -11,11 +11,13 @@ keeps the package: styles, numbering, header and footer, properties. A document 
 (a party's package: cover, the full agreement, annexes) is composed of each part's body written
 once per process: the agreement's body is written once and reused by every package, its bookmark
 ids, list numbers and contents page numbers filled in per document. The bytes are those of
-writing the joined HTML (`compose.join_parts`) in one go.
+writing the joined HTML (`compose.join_parts`) in one go, as long as the parts share one running
+header: a later part with a header of its own (a party's annex) starts a new section with it.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import re
@@ -165,13 +167,20 @@ class _Package:
         for kind in ("header", "footer"):
             if len(fragments) == 1:  # each one written in turn: the last one stays
                 found = fragments[0].running.get(kind, [])
-            else:  # the first part that has one gives it (as `compose.join_parts` keeps it)
+            else:  # the first part that has one gives it (as `compose.join_parts` keeps it);
+                # a later part's own header comes with its section (`section_break`)
                 found = next(([f.running[kind][0]] for f in fragments if kind in f.running), [])
             for running in found:
                 self.running(running, header=kind == "header", mark=meta.get("status", ""))
         body = io.BytesIO()
         bookmarks = 0
-        for fragment in fragments:
+        shown = next((f.running["header"][0] for f in fragments if "header" in f.running), None)
+        for index, fragment in enumerate(fragments):
+            header = fragment.running.get("header", [None])[0]
+            # A later part with a header of its own (a party's annex) starts a new section.
+            if index and header is not None and shown is not None and _text(header) != _text(shown):
+                body.write(self.section_break(header, meta.get("status", "")))
+                shown = header
             num_ids = [
                 ooxml.restart_numbering(self.doc, ooxml.style(self.doc, name))
                 for name in fragment.lists
@@ -182,11 +191,36 @@ class _Package:
             ooxml.update_fields_on_open(self.doc)
         return DocxOutput(self.save(meta, body.getvalue()), tuple(self.warnings))
 
-    def running(self, element: HtmlElement, *, header: bool, mark: str = "") -> None:
-        section = self.doc.sections[0]
-        section.different_first_page_header_footer = True  # the cover page has neither
+    def section_break(self, header: HtmlElement, mark: str) -> bytes:
+        """A tiny paragraph that ends the section so far (the body's section properties, as they
+        are, copied into it); the body's own properties then describe a new section, from the
+        next page, whose every page has `header` (with the draft mark). Its footer and the page
+        numbering go on as before (no restart)."""
+        sect_pr = self.doc.sections[-1]._sectPr
+        p = etree.Element(ooxml.P, nsmap={"w": W})
+        ppr = _SubElement(p, ooxml.PPR)
+        spacing = _SubElement(ppr, qn("w:spacing"))
+        for name, value in (("before", "0"), ("after", "0"), ("line", "20"), ("lineRule", "exact")):
+            spacing.set(qn(f"w:{name}"), value)
+        _SubElement(_SubElement(ppr, qn("w:rPr")), qn("w:sz")).set(ooxml.VAL, "2")
+        ppr.append(copy.deepcopy(sect_pr))
+        for child in sect_pr.findall(qn("w:headerReference")) + sect_pr.findall(qn("w:titlePg")):
+            sect_pr.remove(child)
+        numbering = sect_pr.find(qn("w:pgNumType"))
+        if numbering is not None and qn("w:start") in numbering.attrib:
+            del numbering.attrib[qn("w:start")]
+        self.running(header, header=True, mark=mark, first_page=False)
+        return etree.tostring(p)
+
+    def running(
+        self, element: HtmlElement, *, header: bool, mark: str = "", first_page: bool = True
+    ) -> None:
+        section = self.doc.sections[-1]
+        # The first section's first page (the cover) has neither; a later section's first
+        # page has what its other pages have.
+        section.different_first_page_header_footer = first_page
         first = section.first_page_header if header else section.first_page_footer
-        if first.is_linked_to_previous:
+        if first_page and first.is_linked_to_previous:
             first.is_linked_to_previous = False  # an empty one of its own
         part = section.header if header else section.footer
         _keep_only_pictures(part)
@@ -199,6 +233,8 @@ class _Package:
             # header too, and Word's diagonal watermark behind every page, as the PDF has. (The
             # same shape name in both headers: LibreOffice shows it on the first page then.)
             p.append(ooxml.watermark_run(mark, 1))
+            if not first_page:
+                return
             first_p = first._element.find(ooxml.P)
             if first_p is None or first_p.find(ooxml.R) is not None:
                 first_p = _SubElement(first._element, ooxml.P)

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from agreement_builder.pipeline.files import sha256
 from agreement_builder.pipeline.run import build
 from tests.conftest import FIXTURES, ROOT, WORKBOOKS, pdfua_check
-from tests.pipeline.conftest import Built, docx_blocks
+from tests.pipeline.conftest import Built, docx_blocks, soffice_to_pdf
 
 LAPPI = yaml.safe_load((WORKBOOKS / "lappi.yaml").read_text(encoding="utf-8"))
 MUNICIPALITIES = {m["id"] for m in LAPPI["municipalities"]}
@@ -345,3 +345,21 @@ def test_a_package_built_alone_joins_the_agreement_on_disk_only_if_unaltered(
     report = build(WORKBOOKS / "lappi.yaml", out, only=("kemi",), jobs=1)
     assert report.ok and package in report.built
     assert (version_dir / package).read_bytes() == expected
+
+
+def test_a_package_docx_names_the_party_on_its_annex_pages(lappi: Built, tmp_path: Path) -> None:
+    """As the PDF's running header does: the annex is a section whose every page's header says
+    whose annex it is, with the draft mark; LibreOffice shows it so."""
+    path = lappi.party_path("package", "ranua", "docx")
+    document = open_docx(str(path))
+    *before, annex = document.sections
+    title = "Lapin hyvinvointialueen ja kuntien strateginen yhteistyösopimus"
+    assert before and all(s.header.paragraphs[0].text.startswith(title) for s in before)
+    assert annex.header.paragraphs[0].text.startswith("Liite: Ranuan kunta · versio 0.3 · LUONNOS")
+    assert not annex.different_first_page_header_footer
+    assert 'string="LUONNOS"' in annex.header._element.xml  # the watermark
+    converted = soffice_to_pdf(path, tmp_path)
+    assert converted.returncode == 0, converted.stderr
+    pages = [page.extract_text() for page in PdfReader(tmp_path / f"{path.stem}.pdf").pages]
+    assert pages[-1].startswith("Liite: Ranuan kunta")
+    assert pages[1].startswith(title) and "Liite:" not in pages[1]

@@ -74,3 +74,34 @@ def test_a_reused_part_gets_the_documents_bookmarks_and_lists() -> None:
     [heading] = [p for p in document.paragraphs if p.text == "Testisopimus: kaikki elementit"]
     assert heading.paragraph_format.page_break_before
     assert document.sections[0].header.paragraphs[-1].text.startswith("Testisopimus")
+
+
+ANNEX = """<!DOCTYPE html>
+<html lang="fi"><head><meta charset="utf-8"><title>Liite</title></head><body>
+<header class="running-header">Liite: Ranuan kunta · versio 0.3 · LUONNOS 20.11.2026</header>
+<section><h1 id="liite">Ranuan kunnan toimenpiteet</h1><p>Ranuan kunta vastaa.</p></section>
+</body></html>
+"""
+
+
+def test_a_part_with_a_header_of_its_own_starts_a_section_with_that_header() -> None:
+    # A draft (the first part's status): the draft mark on every page.
+    cover = COVER.replace("<meta name", '<meta name="status" content="LUONNOS"><meta name', 1)
+    data = render_docx([cover, SAMPLE, ANNEX]).data
+    assert render_docx([cover, SAMPLE, ANNEX]).data == data  # deterministic
+    document = open_docx(io.BytesIO(data))
+    agreement, annex = document.sections
+    assert agreement.different_first_page_header_footer  # the cover page has no header
+    assert agreement.header.paragraphs[0].text.startswith("Testisopimus · versio 0.3")
+    assert not annex.different_first_page_header_footer  # its first page has it too
+    assert annex.header.paragraphs[0].text.startswith("Liite: Ranuan kunta · versio 0.3")
+    assert 'string="LUONNOS"' in annex.header._element.xml  # the watermark
+    assert 'string="LUONNOS"' in agreement.header._element.xml
+    footers = [[p.text for p in s.footer.paragraphs] for s in (agreement, annex)]
+    assert footers[0] == footers[1]
+    # The section ends right before the annex, the page numbering runs on.
+    body = list(document.element.body)
+    [ending] = [e for e in body[:-1] if e.find(f".//{qn('w:sectPr')}") is not None]
+    after = body[body.index(ending) + 1]
+    assert "".join(t.text for t in after.iter(qn("w:t"))) == "Ranuan kunnan toimenpiteet"
+    assert document.element.body.find(f".//{qn('w:pgNumType')}[@{qn('w:start')}]") is None
