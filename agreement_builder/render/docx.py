@@ -57,6 +57,7 @@ CLASSES: dict[str, set[str]] = {
     # nobreak / nohyphen: render/hyphenate.py's marks; soft hyphens already say where to break.
     "span": {"blank", "page-number", "page-count", "nobreak", "nohyphen"},
 }
+WORD_JOINER = "\u2060"
 SMALL = "17"  # 8.5 pt in half-points
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 
@@ -421,6 +422,7 @@ class _Body:
         self.scope = language  # the language of the block being written
         self.page_break_pending = False
         self.keep_together = False
+        self.in_heading = False  # a heading's number ranges are joined (`_flatten`)
         self.bookmarks = 0
         self.holes: list[tuple[str, int]] = []
         self.lists: list[str] = []
@@ -497,16 +499,11 @@ class _Body:
         elif tag == "hr":
             self.page_break_pending = True
         elif tag in ("h1", "h2", "h3"):
-            if "title" in classes:
-                title = self.paragraph(element, flow, "Title")
-                if not any("cover" in _classes(a) for a in element.iterancestors("section")):
-                    # A title that opens a page of text (an agenda item's) has the PDF's
-                    # chapter-heading size (16 pt) and rule, not a cover's.
-                    ooxml.heading_look(title, 32)
-            else:
-                p = self.paragraph(element, flow, f"Heading {tag[1]}")
-                if element.get("id"):
-                    self.bookmark(p, element.get("id"))
+            self.in_heading = True
+            try:
+                self.heading(element, flow, tag, classes)
+            finally:
+                self.in_heading = False
         elif tag == "p":
             style = "Subtitle" if "subtitle" in classes else "Normal"
             fmt = Format(bold="status" in classes, small="small" in classes)
@@ -517,6 +514,18 @@ class _Body:
             self.table(element, flow)
         elif tag == "figure":
             self.figure(element, flow)
+
+    def heading(self, element: HtmlElement, flow: _Flow, tag: str, classes: set[str]) -> None:
+        if "title" in classes:
+            title = self.paragraph(element, flow, "Title")
+            if not any("cover" in _classes(a) for a in element.iterancestors("section")):
+                # A title that opens a page of text (an agenda item's) has the PDF's
+                # chapter-heading size (16 pt) and rule, not a cover's.
+                ooxml.heading_look(title, 32)
+        else:
+            p = self.paragraph(element, flow, f"Heading {tag[1]}")
+            if element.get("id"):
+                self.bookmark(p, element.get("id"))
 
     def figure(self, element: HtmlElement, flow: _Flow) -> None:
         """A chart: its caption and its text alternative (the numbers follow as a table; the
@@ -758,6 +767,19 @@ class _Body:
         elif tag == "a":
             href = item.get("href", "")
             fmt = replace(fmt, link=href[1:] if href.startswith("#") else None)
+        if "nobreak" in classes and self.in_heading:
+            # A number range in a heading stays on one line, as the PDF's `nobreak` keeps it:
+            # a run cannot say so, a WORD JOINER after its dash can (Word and LibreOffice).
+            kept: Pieces = []
+            for child in [item.text or "", *_children_with_tails(item)]:
+                self._flatten(child, fmt, kept)
+            out.extend(
+                (piece[0].replace("–", "–" + WORD_JOINER), piece[1])
+                if isinstance(piece, tuple)
+                else piece
+                for piece in kept
+            )
+            return
         for child in [item.text or "", *_children_with_tails(item)]:
             self._flatten(child, fmt, out)
 

@@ -346,3 +346,21 @@ def test_a_title_outside_a_cover_has_the_pdfs_heading_size() -> None:
     cover = open_docx(io.BytesIO(render_docx(SAMPLE).data))
     [title] = [p for p in cover.paragraphs if p.style is not None and p.style.name == "Title"]
     assert {run.font.size for run in title.runs} == {None}  # the Title style's own 24 pt
+
+
+def test_a_number_range_in_a_heading_is_joined_after_its_dash() -> None:
+    """The PDF keeps a `nobreak` range on one line; in the DOCX a WORD JOINER after the dash
+    does, in headings (titles) only: body text keeps its plain dash."""
+    range_ = '<span class="nobreak">2027–2029</span>'
+    html = (
+        '<!DOCTYPE html><html lang="fi"><head><meta charset="utf-8"><title>T</title></head>'
+        f'<body><section class="cover"><h1 class="title">Yhteistyösopimus {range_}</h1>'
+        f"</section><section><h2>Kausi {range_}</h2><p>Sopimuskausi {range_}.</p>"
+        "</section></body></html>"
+    )
+    texts = [p.text for p in open_docx(io.BytesIO(render_docx(html).data)).paragraphs]
+    assert texts == [
+        "Yhteistyösopimus 2027–\u20602029",
+        "Kausi 2027–\u20602029",
+        "Sopimuskausi 2027–2029.",
+    ]
