@@ -37,17 +37,23 @@ def ping() -> str:
 
 
 def start_heartbeat() -> threading.Event:
-    """Beat until the returned event is set."""
+    """Beat once now, then every HEARTBEAT_SECONDS until the returned event is set.
+
+    The first beat is written before this returns, so that /healthz hears a worker as soon as
+    it has started (the thread alone lost that race against a request made at once)."""
     stop = threading.Event()
 
-    def beat() -> None:
-        while not stop.is_set():
-            try:
-                HUEY.put(HEARTBEAT, time.time())
-            except Exception:  # the queue's storage is away: /healthz will say so
-                log.warning("the worker could not write its heartbeat", exc_info=True)
-            stop.wait(HEARTBEAT_SECONDS)
+    def beat_once() -> None:
+        try:
+            HUEY.put(HEARTBEAT, time.time())
+        except Exception:  # the queue's storage is away: /healthz will say so
+            log.warning("the worker could not write its heartbeat", exc_info=True)
 
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            beat_once()
+
+    beat_once()
     threading.Thread(target=beat, name="heartbeat", daemon=True).start()
     return stop
 
