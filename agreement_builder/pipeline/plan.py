@@ -20,6 +20,8 @@ PACKAGE = (
     "package-annex.html.j2",
 )
 COMMON_PART = "package-common.html.j2"
+# The parts alike in every package of a language: rendered once, with nothing of the party.
+SHARED_PARTS = frozenset({*AGREEMENT, COMMON_PART})
 AGENDA_ITEM = ("agenda-item.html.j2",)
 # Beside each agenda item, its fields to paste into a case-management system, and per party and
 # language a small metadata file (render/pastekit.py, pipeline/paste.py).

@@ -531,6 +531,7 @@ def plan_documents(
     previous = dict(state.documents)
     listed = _listed_documents(folder) if final else {}
     result = Plan(contexts, targets, recorded=previous)
+    rendered: dict[tuple[str | None, ...], str] = {}
     if not job.only:
         state.documents = {}  # what this build makes (with --only, the others stay as recorded)
     for target in targets:
@@ -547,7 +548,8 @@ def plan_documents(
                     job.templates,
                 )
             else:
-                parts = _render_parts(target, contexts[target.language], job.templates, job.changes)
+                context = contexts[target.language]
+                parts = _render_parts(target, context, job.templates, job.changes, rendered)
         except Exception as exc:  # a template error fails this document only
             report.failures.append(Failure(target.describe(), "html", _reason(exc)))
             continue
@@ -617,27 +619,42 @@ def _listed_documents(folder: Folder) -> dict[str, Document]:
 
 
 def _render_parts(
-    target: Target, context: DocumentContext, templates: Templates, changes: ChangeSet | None
+    target: Target,
+    context: DocumentContext,
+    templates: Templates,
+    changes: ChangeSet | None,
+    rendered: dict[tuple[str | None, ...], str],
 ) -> list[str]:
+    """The HTML of each of the target's parts. `rendered` holds the parts rendered before in
+    this plan: a part the same in many documents (the agreement inside every package, an agenda
+    item and its paste kit) is rendered once."""
     from ..document.party import by_goal, party_document
     from ..render.html import render_html
     from .paste import paste_metadata
-    from .plan import PASTE_METADATA
+    from .plan import PASTE_METADATA, SHARED_PARTS
     from .summary import summary_html
 
     if target.part == "changes" and changes is not None:
         return [summary_html(changes, context, templates)]
-    extra: dict[str, Any] = {}
+    shared: dict[str, Any] = {"common_goals": by_goal(context.common)}
+    extra = shared
     if target.party:
         pd = party_document(context, target.party)
         if target.templates == PASTE_METADATA:
             return [paste_metadata(target, pd, context)]
-        extra = {
-            "pd": pd,
-            "common_goals": by_goal(context.common),
-            "stage": next((s for s in pd.stages if s.key == target.stage), None),
-        }
-    return [render_html(templates, template, context, **extra) for template in target.templates]
+        stage = next((s for s in pd.stages if s.key == target.stage), None)
+        extra = {"pd": pd, "stage": stage, **shared}
+    parts = []
+    for template in target.templates:
+        if template in SHARED_PARTS:
+            key: tuple[str | None, ...] = (target.language, template)
+        else:
+            key = (target.language, target.party, target.stage, template)
+        if key not in rendered:
+            values = shared if template in SHARED_PARTS else extra
+            rendered[key] = render_html(templates, template, context, **values)
+        parts.append(rendered[key])
+    return parts
 
 
 # --- 3. render and write ----------------------------------------------------------------------
