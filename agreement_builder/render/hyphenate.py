@@ -140,6 +140,12 @@ class _Protected:
         return any(word[:k] in self.stems for k in range(4, len(word) + 1))
 
 
+@lru_cache(maxsize=64)
+def _protected(names: tuple[str, ...]) -> _Protected:
+    """One `_Protected` per list of names: the cache of hyphenated texts is keyed by it."""
+    return _Protected(names)
+
+
 @lru_cache(maxsize=65536)
 def _word(language: str, word: str) -> str:
     hyphenate = hyphenator(language)
@@ -148,8 +154,11 @@ def _word(language: str, word: str) -> str:
     return hyphenate(word)
 
 
+@lru_cache(maxsize=65536)
 def hyphenate_text(text: str, language: str, protected: _Protected) -> str:
     """`text` with soft hyphens in its long words, except in names, ids and numbers."""
+    # Cached: a batch's documents share most of their sentences (a party's agenda item is
+    # another party's with a few words changed).
     if hyphenator(language) is None or SOFT_HYPHEN in text:
         return text
     skipped = protected.spans(text)
@@ -180,7 +189,7 @@ def hyphenate_html(html: str, protected: Iterable[str] = ()) -> str:
     """The HTML document with soft hyphens in the text of its elements (by their `lang`), and
     number ranges and ids kept on one line."""
     document = lxml.html.document_fromstring(html)
-    names = _Protected(protected)
+    names = _protected(tuple(protected))
     root_language = document.get("lang", "")
     _walk(document, root_language, names)
     return lxml.html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>")
