@@ -117,3 +117,19 @@ def consumer():
         running.stop(graceful=True)
         HUEY.flush()
         HUEY.immediate = True
+
+
+def approve(version, parties: tuple[str, ...], section: str = "") -> None:
+    """Record each party's council decision approving `version` (the rest of the parties)."""
+    from agreement_builder.web.models import Decision
+
+    for party in parties:
+        Decision.objects.create(
+            version=version,
+            party=party,
+            stage="council",
+            body="valtuusto",
+            date="2026-12-02",
+            section=section,
+            outcome="approved",
+        )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, approve
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -174,19 +174,10 @@ def test_the_whole_cycle(
     check(page, "11-tracker")
 
     # When every party has approved, the preparer marks the version final.
-    from agreement_builder.web.models import Decision, Version
+    from agreement_builder.web.models import Version
 
     version = Version.objects.get(number="0.1")
-    for party in ("alue", "rovaniemi"):
-        Decision.objects.create(
-            version=version,
-            party=party,
-            stage="council",
-            body="valtuusto",
-            date="2026-12-02",
-            section="7",
-            outcome="approved",
-        )
+    approve(version, ("alue", "rovaniemi"), section="7")
     page.reload()
     page.get_by_text("Jokainen osapuoli on hyväksynyt tämän saman version.").wait_for()
     page.get_by_role("button", name="Merkitse lopulliseksi").click()

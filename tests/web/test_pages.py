@@ -11,7 +11,7 @@ from django.conf import settings
 from agreement_builder.web import documents
 from agreement_builder.web.models import Decision, Upload, Version
 
-from .conftest import PASSWORD, upload_file
+from .conftest import PASSWORD, approve, upload_file
 
 pytestmark = pytest.mark.django_db
 
@@ -263,15 +263,7 @@ def test_decisions_tracker_and_finalize(client, preparer, ranua_secretary, built
     assert refused.status_code == 302
     version.refresh_from_db()
     assert not version.final
-    for party in ("alue", "rovaniemi"):
-        Decision.objects.create(
-            version=version,
-            party=party,
-            stage="council",
-            body="valtuusto",
-            date="2026-12-02",
-            outcome="approved",
-        )
+    approve(version, ("alue", "rovaniemi"))
     ready = client.get(f"/versions/{version.pk}/tracker/").content.decode()
     assert f'action="/versions/{version.pk}/finalize/"' in ready
     client.post(f"/versions/{version.pk}/finalize/")
@@ -448,15 +440,8 @@ def test_the_tracker_says_when_a_party_approved_another_version(client, preparer
     upload_file(client, minimal_yaml)
     old = Version.objects.get(number="0.1")
     new = _second_version(client, minimal_yaml)
-    for party in ("alue", "ranua", "rovaniemi"):
-        Decision.objects.create(
-            version=old if party == "ranua" else new,
-            party=party,
-            stage="council",
-            body="valtuusto",
-            date="2026-12-01",
-            outcome="approved",
-        )
+    approve(old, ("ranua",))
+    approve(new, ("alue", "rovaniemi"))
     track = tracker(new)
     assert not track.all_approved
     assert [row.party["id"] for row in track.waiting] == ["ranua"]
