@@ -60,4 +60,4 @@ def test_the_workers_functions_are_paused_and_still_picklable() -> None:
 
     for function in (render_task, draw_part):
         assert pickle.loads(pickle.dumps(function)) is function
-        assert function.__wrapped__.__name__ == function.__name__  # type: ignore[attr-defined]
+        assert function.__wrapped__.__name__ == function.__name__
