@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .files import Folder, sha256
@@ -55,6 +55,9 @@ class Document:
         return data if data is not None and sha256(data) == self.sha256 else None
 
 
+# What the state records of a document (its path is the key).
+_STATE_FIELDS = tuple(f.name for f in fields(Document) if f.name != "path")
+
 @dataclass
 class BuildState:
     """What the last build of a version did: its status, the digest of all its inputs once it
@@ -82,11 +85,12 @@ class BuildState:
         return cls(data.get("status"), data.get("inputs"), documents)
 
     def write(self, folder: Folder) -> None:
-        documents = {}
-        for name, document in self.documents.items():
-            entry = asdict(document)
-            del entry["path"]
-            documents[name] = entry
+        # Field by field (all plain values): dataclasses.asdict deep-copies, and the state is
+        # written after every document of a build.
+        documents = {
+            name: {key: getattr(document, key) for key in _STATE_FIELDS}
+            for name, document in self.documents.items()
+        }
         data = {"status": self.status, "inputs": self.inputs, "documents": documents}
         folder.write_if_changed(STATE, json.dumps(data, indent=1).encode())
 
