@@ -13,7 +13,9 @@ part's.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 import pikepdf
@@ -37,27 +39,10 @@ def join_pdfs(parts: Sequence[bytes], stamp: Stamp | None = None) -> JoinedPdf:
     page numbers, 1 to the end, which `stamp` (if given) prints on the pages.
     """
     out = Pdf.open(io.BytesIO(parts[0]))
-    sources = [Pdf.open(io.BytesIO(data)) for data in parts[1:]]
-    document = _document_element(out)
+    with ExitStack() as opened:
+        sources = [opened.enter_context(_opened(data)) for data in parts[1:]]
+        dests = _join_into(out, sources)
     parent_tree = out.Root.StructTreeRoot.ParentTree
-    dests = _named_destinations(out)
-    for source in sources:
-        offset = _next_parent_key(parent_tree)
-        _shift_parent_keys(source, offset)
-        first_page = len(out.pages)
-        for page in source.pages:
-            out.pages.append(page)
-        source_document = _document_element(source)
-        # Detach the part's Document element from its own tree root, so that copying its
-        # children does not drag the source's whole tree (and parent tree) along.
-        del source_document[Name.P]
-        for kid in _copy(out, source, source_document.K):
-            kid.P = document
-            document.K.append(kid)
-        parent_tree.Nums.extend(_copy(out, source, source.Root.StructTreeRoot.ParentTree.Nums))
-        for name, destination in _named_destinations(source).items():
-            dests.setdefault(name, _copy(out, source, destination))
-        _append_outline(out, source, out.pages[first_page])
     out.Root.StructTreeRoot.ParentTreeNextKey = _next_parent_key(parent_tree)
     out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))
     if stamp is not None:
@@ -77,9 +62,60 @@ def join_pdfs(parts: Sequence[bytes], stamp: Stamp | None = None) -> JoinedPdf:
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
     )
     pages = len(out.pages)
-    for pdf in (out, *sources):
-        pdf.close()
+    out.close()
     return JoinedPdf(buffer.getvalue(), pages, anchor_pages)
+
+
+def _join_into(out: Pdf, sources: list[Pdf]) -> dict[str, pikepdf.Object]:
+    """Append each source's pages, structure elements and bookmarks to `out`; the named
+    destinations of all. Each source is left as it was: it may be joined into the next package."""
+    document = _document_element(out)
+    parent_tree = out.Root.StructTreeRoot.ParentTree
+    dests = _named_destinations(out)
+    for source in sources:
+        offset = _next_parent_key(parent_tree)
+        _shift_parent_keys(source, offset)
+        first_page = len(out.pages)
+        for page in source.pages:
+            out.pages.append(page)
+        source_document = _document_element(source)
+        # Detach the part's Document element from its own tree root while its children are
+        # copied, so that copying them does not drag the source's whole tree along.
+        tree_root = source_document[Name.P]
+        del source_document[Name.P]
+        for kid in _copy(out, source, source_document.K):
+            kid.P = document
+            document.K.append(kid)
+        source_document[Name.P] = tree_root
+        parent_tree.Nums.extend(_copy(out, source, source.Root.StructTreeRoot.ParentTree.Nums))
+        _shift_parent_keys(source, -offset)
+        for name, destination in _named_destinations(source).items():
+            dests.setdefault(name, _copy(out, source, destination))
+        _append_outline(out, source, out.pages[first_page])
+    return dests
+
+
+# Parts opened for earlier joins in this process, the latest last: the full agreement is joined
+# into every package, and opening and closing it each time was a third of a join's CPU.
+_OPENED: OrderedDict[bytes, Pdf] = OrderedDict()
+_KEPT = 4  # the agreement and the common part, in up to two languages
+
+
+@contextmanager
+def _opened(data: bytes) -> Iterator[Pdf]:
+    """The PDF `data`, opened or as kept from an earlier join; kept again after this one
+    unless it failed (a join that fails midway may leave it changed)."""
+    pdf = _OPENED.pop(data, None)
+    if pdf is None:
+        pdf = Pdf.open(io.BytesIO(data))
+    try:
+        yield pdf
+    except BaseException:
+        pdf.close()
+        raise
+    _OPENED[data] = pdf
+    while len(_OPENED) > _KEPT:
+        _OPENED.popitem(last=False)[1].close()
 
 
 def _copy(out: Pdf, source: Pdf, obj: pikepdf.Object) -> pikepdf.Object:

@@ -167,3 +167,29 @@ def test_a_part_that_is_given_is_joined_not_drawn(parts: list[bytes]) -> None:
     output = render_pdf(documents, templates=TEMPLATES, prepared={1: parts[1]})
     assert output.pages == 6
     assert output.data == join_pdfs(parts).data
+
+
+def test_a_part_kept_open_joins_the_same_into_every_document(parts: list[bytes]) -> None:
+    """The agreement is joined into every package from one opened copy per process: each join
+    leaves it as it found it, so the tenth package is joined as the first, with a cover of
+    other length before it too."""
+    from agreement_builder.render import pdfjoin
+
+    other_cover = render_pdf(part("Toinen kansi", "other", 2, "other-1"), templates=TEMPLATES)
+    pdfjoin._OPENED.clear()
+    fresh = [join_pdfs(parts).data, join_pdfs([other_cover.data, *parts[1:]]).data]
+    pdfjoin._OPENED.clear()
+    again = [join_pdfs(p).data for p in (parts, [other_cover.data, *parts[1:]]) for _ in range(3)]
+    assert again == [fresh[0]] * 3 + [fresh[1]] * 3
+    assert set(pdfjoin._OPENED) == set(parts[1:])
+
+
+def test_a_failed_join_keeps_nothing_it_opened(parts: list[bytes]) -> None:
+    from agreement_builder.render import pdfjoin
+
+    pdfjoin._OPENED.clear()
+    broken = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"
+    with pytest.raises(Exception):  # noqa: B017 - whichever error the broken part raises
+        join_pdfs([parts[0], parts[1], broken])
+    assert parts[1] not in pdfjoin._OPENED
+    assert join_pdfs(parts).data == join_pdfs(parts).data
