@@ -58,6 +58,7 @@ class Document:
 # What the state records of a document (its path is the key).
 _STATE_FIELDS = tuple(f.name for f in fields(Document) if f.name != "path")
 
+
 @dataclass
 class BuildState:
     """What the last build of a version did: its status, the digest of all its inputs once it
