@@ -10,7 +10,10 @@ Prints, for one workbook (default: the Lapland example), with the load average:
   against its limit: each unique page drawn once (the CPU WeasyPrint took to draw each distinct
   part, counted once, with collecting the garbage it leaves) plus each DOCX at python-docx's raw
   speed (opening the written DOCX and saving it again: the least any python-docx writer spends
-  on that document).
+  on that document);
+- the same edit in this process: what it must redo (drawing the parts that show the text, and
+  their DOCX) against the full build, and what it redoes besides (joining the packages again,
+  loading, planning, writing).
 
 Asserts nothing: tests never assert timings. Run from the project root:
 
@@ -28,6 +31,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -129,67 +134,117 @@ def main_job(args: argparse.Namespace, scratch: Path) -> None:
     )
 
 
+class _Meter:
+    """The CPU of the writers during a build in this process: drawing (each distinct part once,
+    with collecting the garbage it leaves), joining packages, writing DOCX."""
+
+    def __init__(self) -> None:
+        self.docx_cpu = 0.0
+        self.join_cpu = 0.0
+        self.written: list[bytes] = []
+        self.drawn: dict[str, tuple[float, int]] = {}  # distinct part -> (CPU, pages)
+        self.draws = [0, 0]  # parts drawn, pages drawn (duplicates included)
+
+    @contextmanager
+    def attached(self) -> Iterator[None]:
+        from agreement_builder.render import docx as docx_writer
+        from agreement_builder.render import pdf as pdf_writer
+
+        render_docx, draw, join = docx_writer.render_docx, pdf_writer._draw, pdf_writer.join_pdfs
+
+        def timed_docx(*a, **k):
+            started = time.process_time()
+            output = render_docx(*a, **k)
+            self.docx_cpu += time.process_time() - started
+            self.written.append(output.data)
+            return output
+
+        def timed_draw(html, *a, **k):
+            started = time.process_time()
+            output = draw(html, *a, **k)
+            # Its garbage too: a worker pauses the cycle collector while it makes a document
+            # and collects after it (pipeline/render.py `collected_once`), so drawing's own
+            # share of collecting is counted here, as it was while the collector ran during it.
+            gc.collect(0)
+            key = hashlib.sha256(html.encode()).hexdigest()
+            self.drawn.setdefault(key, (time.process_time() - started, output.pages))
+            self.draws[0] += 1
+            self.draws[1] += output.pages
+            return output
+
+        def timed_join(*a, **k):
+            started = time.process_time()
+            output = join(*a, **k)
+            self.join_cpu += time.process_time() - started
+            return output
+
+        docx_writer.render_docx, pdf_writer._draw = timed_docx, timed_draw
+        pdf_writer.join_pdfs = timed_join
+        try:
+            yield
+        finally:
+            docx_writer.render_docx, pdf_writer._draw = render_docx, draw
+            pdf_writer.join_pdfs = join
+
+    @property
+    def draw_cpu(self) -> float:
+        return sum(seconds for seconds, _ in self.drawn.values())
+
+
+def _cpu_of_build(workbook: Path, output: Path, meter: _Meter) -> tuple[float, float]:
+    from agreement_builder.pipeline.run import build
+
+    with meter.attached():
+        started_cpu, started = time.process_time(), time.perf_counter()
+        build(workbook, output, jobs=1)
+        return time.process_time() - started_cpu, time.perf_counter() - started
+
+
 def in_process(args: argparse.Namespace, scratch: Path) -> None:
-    """One job, in this process: what each writer costs, and the limit."""
+    """One job, in this process: what each writer costs, the limit, and what an edit redoes."""
     import docx
 
     from agreement_builder.pipeline.render import load_writers
-    from agreement_builder.pipeline.run import build
-    from agreement_builder.render import docx as docx_writer
-    from agreement_builder.render import pdf as pdf_writer
 
     load_writers()  # imports are not the build's work
-    docx_cpu = [0.0]
-    written: list[bytes] = []
-    drawn: dict[str, tuple[float, int]] = {}  # distinct part -> (CPU to draw it, pages)
-    draws = [0, 0]  # parts drawn, pages drawn (duplicates included)
-    render_docx, draw = docx_writer.render_docx, pdf_writer._draw
-
-    def timed_docx(*a, **k):
-        started = time.process_time()
-        output = render_docx(*a, **k)
-        docx_cpu[0] += time.process_time() - started
-        written.append(output.data)
-        return output
-
-    def timed_draw(html, *a, **k):
-        started = time.process_time()
-        output = draw(html, *a, **k)
-        # Its garbage too: a worker pauses the cycle collector while it makes a document and
-        # collects after it (pipeline/render.py `collected_once`), so drawing's own share of
-        # collecting is counted here, as it was while the collector ran during the drawing.
-        gc.collect(0)
-        key = hashlib.sha256(html.encode()).hexdigest()
-        drawn.setdefault(key, (time.process_time() - started, output.pages))
-        draws[0] += 1
-        draws[1] += output.pages
-        return output
-
-    docx_writer.render_docx, pdf_writer._draw = timed_docx, timed_draw
-    try:
-        started_cpu, started = time.process_time(), time.perf_counter()
-        build(args.workbook, scratch / "in-process", jobs=1)
-        cpu, wall = time.process_time() - started_cpu, time.perf_counter() - started
-    finally:
-        docx_writer.render_docx, pdf_writer._draw = render_docx, draw
+    workbook = scratch / "in-process" / args.workbook.name
+    workbook.parent.mkdir()
+    shutil.copy(args.workbook, workbook)
+    meter = _Meter()
+    cpu, wall = _cpu_of_build(workbook, scratch / "in-process" / "output", meter)
     print(f"full build in this process, one job: {wall:.1f} s wall, {cpu:.1f} s CPU  [{load()}]")
     print(
-        f"the DOCX writer: {docx_cpu[0]:.2f} s CPU for {len(written)} DOCX, "
-        f"{100 * docx_cpu[0] / cpu:.1f} % of the build's CPU"
+        f"the DOCX writer: {meter.docx_cpu:.2f} s CPU for {len(meter.written)} DOCX, "
+        f"{100 * meter.docx_cpu / cpu:.1f} % of the build's CPU"
     )
     raw = time.process_time()
-    for data in written:
+    for data in meter.written:
         docx.Document(io.BytesIO(data)).save(io.BytesIO())
     raw = time.process_time() - raw
-    unique_pages = sum(pages for _, pages in drawn.values())
-    pages_cpu = sum(seconds for seconds, _ in drawn.values())
-    limit = pages_cpu + raw
+    unique_pages = sum(pages for _, pages in meter.drawn.values())
+    limit = meter.draw_cpu + raw
     print(
-        f"drawn: {draws[0]} parts, {draws[1]} pages; distinct: {len(drawn)} parts, "
-        f"{unique_pages} pages, {pages_cpu:.1f} s CPU ({pages_cpu / max(unique_pages, 1):.3f} s a "
-        f"page); the DOCX at python-docx's raw speed (open and save): {raw:.2f} s CPU"
+        f"drawn: {meter.draws[0]} parts, {meter.draws[1]} pages; distinct: {len(meter.drawn)} "
+        f"parts, {unique_pages} pages, {meter.draw_cpu:.1f} s CPU "
+        f"({meter.draw_cpu / max(unique_pages, 1):.3f} s a page); the DOCX at python-docx's raw "
+        f"speed (open and save): {raw:.2f} s CPU"
     )
     print(f"full build / its limit: {cpu:.1f} / {limit:.1f} s CPU = {cpu / limit:.2f}")
+
+    # What an edit must redo, and what it redoes besides.
+    measure = edit_one_measure(workbook)
+    edit = _Meter()
+    edit_cpu, _ = _cpu_of_build(workbook, scratch / "in-process" / "output", edit)
+    pages = sum(pages for _, pages in edit.drawn.values())
+    rest = edit_cpu - edit.draw_cpu - edit.docx_cpu - edit.join_cpu
+    print(
+        f"the same edit of {measure} in this process: {edit_cpu:.2f} s CPU = "
+        f"{edit_cpu / cpu:.2f} of the full build; drawing the {len(edit.drawn)} parts that show "
+        f"the text ({pages} pages) {edit.draw_cpu:.2f} s and their {len(edit.written)} DOCX "
+        f"{edit.docx_cpu:.2f} s = {(edit.draw_cpu + edit.docx_cpu) / cpu:.2f} of the full build; "
+        f"joining the packages again {edit.join_cpu:.2f} s; the rest (loading, planning, "
+        f"writing) {rest:.2f} s"
+    )
 
 
 def main() -> None:
