@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from .errors import OutputExists, TemplateError
+from .yamlload import safe_load
 
 # Shipped inside the package (package data), so that an installed tool builds outside a checkout.
 SHIPPED = Path(str(resources.files("agreement_builder") / "templates"))
@@ -179,9 +180,7 @@ def _catalog(path: str, data: bytes) -> dict[str, Message]:
     """One catalog file: a flat mapping of label to text, where a counted label maps plural
     categories (`one`, `other`) to text with `{n}`. Cached by content, so `watch` sees edits."""
     try:
-        # libyaml's safe loader where there is one: a tenth of the pure-Python one's time.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        parsed = yaml.load(data.decode("utf-8"), Loader=loader)
+        parsed = safe_load(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise TemplateError(f"{path}: a message catalog is UTF-8 text") from None
     except yaml.YAMLError as error:

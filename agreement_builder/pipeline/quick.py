@@ -17,7 +17,6 @@ import json
 import re
 import time
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
 from ..errors import AgreementBuilderError, InputError
@@ -175,11 +174,10 @@ def _version_of(workbook_path: Path, data: bytes) -> tuple[str, str, str | None]
     version, if the agreement (and the plan) are drafts and these are plain names."""
     if workbook_path.suffix.lower() not in (".yaml", ".yml"):
         return None
-    import yaml
+    from ..yamlload import safe_load
 
-    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        workbook = yaml.load(data, Loader=loader)  # a safe loader
+        workbook = safe_load(data)
         agreement = workbook["agreement"]
         what = (agreement["id"], agreement["version"], agreement["status"])
         plan = workbook.get("plan")

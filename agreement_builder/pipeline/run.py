@@ -398,8 +398,10 @@ def _agreement_data(snapshot_bytes: bytes) -> Any:
     approved version, see gather)."""
     import yaml
 
+    from ..yamlload import safe_load
+
     try:
-        data = yaml.safe_load(snapshot_bytes)
+        data = safe_load(snapshot_bytes)
     except yaml.YAMLError:
         return None
     if isinstance(data, dict):
@@ -429,9 +431,10 @@ def _same_document(built_from: bytes | None, job: Gathered) -> bool:
 
     from ..workbook.model import Workbook
     from ..workbook.parts import plan_part
+    from ..yamlload import safe_load
 
     try:
-        old = Workbook.model_validate(yaml.safe_load(built_from))
+        old = Workbook.model_validate(safe_load(built_from))
         part = plan_part if job.document == "plan" else agreement_part
         return snapshot(part(old)) == snapshot(part(job.workbook))
     except (yaml.YAMLError, ValidationError, ValueError):
@@ -444,8 +447,10 @@ def _status_of(built_from: bytes | None, document: str = "agreement") -> str | N
         return None
     import yaml
 
-    try:  # libyaml's safe loader where there is one: a tenth of the pure-Python one's time
-        data = yaml.load(built_from, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from ..yamlload import safe_load
+
+    try:
+        data = safe_load(built_from)
         status = data[document]["status"]
     except (yaml.YAMLError, TypeError, KeyError):
         return None

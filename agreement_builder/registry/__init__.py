@@ -12,10 +12,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from ..errors import UnknownArea
 from ..workbook.problems import did_you_mean
+from ..yamlload import safe_load
 
 __all__ = ["Area", "Municipality", "Registry", "UnknownArea", "registry"]
 
@@ -113,7 +112,7 @@ def slug(text: str) -> str:
 def registry() -> Registry:
     """The registry shipped with the package."""
     text = resources.files(__package__).joinpath("municipalities.yaml").read_text("utf-8")
-    raw: dict[str, Any] = yaml.safe_load(text)
+    raw: dict[str, Any] = safe_load(text)
     areas = tuple(
         Area(
             code=area["code"],

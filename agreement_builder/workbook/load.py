@@ -16,6 +16,7 @@ import yaml
 
 from ..errors import InputError
 from ..fileio import read_input
+from ..yamlload import SafeLoader
 from .fields import label
 from .problems import Loc, Problem, WorkbookError
 
@@ -26,7 +27,6 @@ MAX_BYTES = 4 * 1024 * 1024
 MAX_NODES = 500_000
 MAX_DEPTH = 64
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -139,7 +139,7 @@ def _decode(raw: bytes, name: str) -> str:
 
 def _compose(text: str, name: str) -> Loaded:
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=SafeLoader)
     except yaml.MarkedYAMLError as exc:
         raise WorkbookError([_syntax_problem(exc, text, name)]) from None
     except yaml.YAMLError as exc:  # errors without a position
