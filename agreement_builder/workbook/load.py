@@ -8,7 +8,6 @@ code execution or a hang.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from ..errors import InputError
 from ..fileio import read_input
 from ..yamlload import SafeLoader
 from .fields import label
-from .problems import Loc, Problem, WorkbookError
+from .problems import Loc, Problem, WorkbookError, kind_of
 
 __all__ = ["Loaded", "Loc", "Source", "load_yaml"]
 
@@ -161,7 +160,7 @@ def _compose(text: str, name: str) -> Loaded:
             name,
             line,
             column,
-            f"the workbook must be a mapping of keys (format:, agreement:, …), not {_kind(data)}",
+            f"the workbook must be a mapping of keys (format:, agreement:, …), not {kind_of(data)}",
         )
     return Loaded(data, source)
 
@@ -186,24 +185,6 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, name: str) -> Problem:
         what = f"{exc.context}, {what}"
     advice = next((tip for clue, tip in _SYNTAX_ADVICE.items() if clue in what), "")
     return Problem(name, line, column, f"YAML syntax error: {what}{advice}")
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, date | datetime):
-        return "a date"
-    return type(value).__name__
 
 
 class _Converter:

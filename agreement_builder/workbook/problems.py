@@ -73,11 +73,27 @@ def is_placeholder(value: object) -> bool:
     return isinstance(value, str) and value.lstrip().startswith(TODO)
 
 
-
 def did_you_mean(word: str, choices: Sequence[str]) -> str:
     """`"; did you mean 'x'?"` when a choice is close to `word`, else an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def kind_of(value: object) -> str:
+    """What a value read from a workbook is, in words for a message: `text`, `a number (5)`."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a date" if hasattr(value, "isoformat") else type(value).__name__
 
 
 def one_of(choices: Iterable[str]) -> str:

@@ -14,7 +14,15 @@ from . import rules
 from .fields import model_at, written_texts
 from .load import Loaded, Source, load_yaml
 from .model import ID_PATTERN, ITEM_ID_PATTERN, VERSION_PATTERN, Workbook
-from .problems import Loc, Problem, WorkbookError, did_you_mean, is_placeholder, one_of
+from .problems import (
+    Loc,
+    Problem,
+    WorkbookError,
+    did_you_mean,
+    is_placeholder,
+    kind_of,
+    one_of,
+)
 
 SPREADSHEET_SUFFIXES = (".xlsx",)
 
@@ -150,22 +158,6 @@ def _short(text: str, limit: int = 70) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, str):
-        return "text"
-    return "a date" if hasattr(value, "isoformat") else type(value).__name__
-
-
 _PATTERN_ADVICE = {
     ID_PATTERN: "use lowercase letters a–z, digits and hyphens, starting with a letter or digit "
     "(e.g. 'rovaniemi', 'hyte')",
@@ -220,7 +212,7 @@ def _translate(error: Any, data: Any, source: Source) -> Problem:
             f'put it in quotes: {key}: "{written}"',
         )
     if kind in ("string_type", "str_type"):
-        return source.problem(loc, f"{where}: must be text, not {_kind(value)}")
+        return source.problem(loc, f"{where}: must be text, not {kind_of(value)}")
     if kind == "string_pattern_mismatch":
         advice = _PATTERN_ADVICE.get(ctx.get("pattern", ""), f"it must match {ctx.get('pattern')}")
         return source.problem(loc, f"{where}: '{value}' is not valid: {advice}")
@@ -254,12 +246,12 @@ def _translate(error: Any, data: Any, source: Source) -> Problem:
         return source.problem(
             loc,
             f"{where}: must be a list (one item per line, each starting with '- '), "
-            f"not {_kind(value)}",
+            f"not {kind_of(value)}",
         )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         model = model_at(loc)
         keys = f" with keys {', '.join(model.model_fields)}" if model else ""
-        return source.problem(loc, f"{where}: must be a mapping{keys}, not {_kind(value)}")
+        return source.problem(loc, f"{where}: must be a mapping{keys}, not {kind_of(value)}")
     if kind == "too_short":
         if loc[-1:] == ("measures",):
             return source.problem(loc, f"{where}: a goal needs at least one measure")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+import pytest
 
 from agreement_builder.render.html import _QuietCache, environment
 from agreement_builder.theme import Templates
@@ -28,10 +29,15 @@ def _templates(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_compiled_template_is_kept_and_used(tmp_path: Path) -> None:
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    return folder
+
+
+def test_a_compiled_template_is_kept_and_used(tmp_path: Path, cache_dir: Path) -> None:
     templates = _templates(tmp_path)
-    cache_dir = tmp_path / "cache"
-    cache_dir.mkdir()
     first = _render(templates, _QuietCache(str(cache_dir)))
     [entry] = cache_dir.iterdir()
     stamp = entry.stat().st_mtime_ns
@@ -39,19 +45,15 @@ def test_a_compiled_template_is_kept_and_used(tmp_path: Path) -> None:
     assert entry.stat().st_mtime_ns == stamp  # read, not compiled and written again
 
 
-def test_a_changed_template_is_compiled_again(tmp_path: Path) -> None:
+def test_a_changed_template_is_compiled_again(tmp_path: Path, cache_dir: Path) -> None:
     templates = _templates(tmp_path)
-    cache_dir = tmp_path / "cache"
-    cache_dir.mkdir()
     _render(templates, _QuietCache(str(cache_dir)))
     (templates / "t.html.j2").write_text("<i>{{ items | length }}</i>", encoding="utf-8")
     assert _render(templates, _QuietCache(str(cache_dir))) == "<i>2</i>"
 
 
-def test_a_damaged_entry_is_compiled_again(tmp_path: Path) -> None:
+def test_a_damaged_entry_is_compiled_again(tmp_path: Path, cache_dir: Path) -> None:
     templates = _templates(tmp_path)
-    cache_dir = tmp_path / "cache"
-    cache_dir.mkdir()
     expected = _render(templates, _QuietCache(str(cache_dir)))
     [entry] = cache_dir.iterdir()
     good = entry.read_bytes()
