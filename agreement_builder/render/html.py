@@ -9,6 +9,7 @@ not there) is a TemplateError naming the template file and line.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import traceback
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,14 @@ from ..theme import Templates
 from .hyphenate import hyphenate_html
 from .watermark import watermark_url
 
+# How templates are compiled: the cache of compiled templates is kept apart by these and by
+# Jinja's version, since Jinja keys an entry by the template file alone.
+_OPTIONS: dict[str, Any] = {
+    "autoescape": True,
+    "undefined": jinja2.StrictUndefined,
+    "keep_trailing_newline": True,
+}
+
 
 @cache
 def environment(templates: Templates | Path) -> jinja2.Environment:
@@ -30,10 +39,8 @@ def environment(templates: Templates | Path) -> jinja2.Environment:
     templates = Templates.of(templates)
     env = _Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in templates.dirs]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(),
+        **_OPTIONS,
     )
     # A template names the font of its draft mark by a path inside the templates folder.
     env.globals["watermark"] = lambda text, font: watermark_url(text, templates.find(font))
@@ -62,8 +69,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     directory (Jinja's FileSystemBytecodeCache: an entry is used only for the same template
     file with the same source, and replaced atomically): compiling the templates took a third
     of a second of every run. None where no such folder can be made."""
+    compiled_with = repr((jinja2.__version__, sorted(_OPTIONS.items())))
+    digest = hashlib.sha256(compiled_with.encode()).hexdigest()[:16]
     try:
-        return _QuietCache()
+        return _QuietCache(pattern=f"__agreement_builder_{digest}_%s.cache")
     except (OSError, RuntimeError):  # RuntimeError: no folder only this user can write
         return None
 

@@ -78,3 +78,5 @@ def test_a_cache_that_cannot_be_written_is_only_slower(tmp_path: Path) -> None:
 def test_the_templates_environment_keeps_compiled_templates(tmp_path: Path) -> None:
     env = environment(Templates.of(_templates(tmp_path)))
     assert isinstance(env.bytecode_cache, _QuietCache)
+    # apart from other programs' compiled templates (Jinja keys an entry by file alone)
+    assert env.bytecode_cache.pattern.startswith("__agreement_builder_")
