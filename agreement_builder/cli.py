@@ -240,7 +240,7 @@ _BUILD_OPTIONS = [
         "--jobs",
         type=click.IntRange(min=1),
         default=None,
-        help="Worker processes [default: the number of cores].",
+        help="Worker processes [default: the cores this process may use].",
     ),
 ]
 

@@ -741,6 +741,16 @@ def _write_result(
         )
 
 
+def usable_cores() -> int:
+    """The processors this process may run on: a container's or `taskset`'s share, which
+    os.cpu_count() (the machine's) does not see; each worker beyond them only adds its own
+    start-up and memory."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # no affinity outside Linux
+        return os.cpu_count() or 1
+
+
 @contextmanager
 def _workers(jobs: int | None) -> Iterator[ProcessPoolExecutor | None]:
     """The worker processes (none for one job), with the writers loaded.
@@ -748,7 +758,7 @@ def _workers(jobs: int | None) -> Iterator[ProcessPoolExecutor | None]:
     This process loads the writers (WeasyPrint takes about half a second) before the workers
     are forked, so they start with them instead of each loading them again.
     """
-    count = jobs or os.cpu_count() or 1
+    count = jobs or usable_cores()
     if count <= 1:
         yield None
         return
