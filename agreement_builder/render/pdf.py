@@ -9,6 +9,10 @@ XMP packet, with the extension schema PDF/A requires for a namespace it does not
 
 from __future__ import annotations
 
+from . import libraries  # noqa: F401  (before WeasyPrint: its libraries by their sonames)
+
+# isort: split
+
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
