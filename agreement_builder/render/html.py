@@ -19,7 +19,7 @@ import jinja2
 import jinja2.bccache
 
 from ..errors import TemplateError
-from ..theme import Templates
+from ..theme import SHIPPED, Templates
 from .hyphenate import hyphenate_html
 from .watermark import watermark_url
 
@@ -65,29 +65,46 @@ def render_html(
 
 @cache
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between runs, in a folder of this user's own in the temporary
-    directory (Jinja's FileSystemBytecodeCache: an entry is used only for the same template
-    file with the same source, and replaced atomically): compiling the templates took a third
-    of a second of every run. None where no such folder can be made."""
+    """The shipped templates, compiled, kept between runs in a folder of this user's own in the
+    temporary directory (Jinja's FileSystemBytecodeCache: an entry is used only for the same
+    template file with the same source, and replaced atomically): compiling them took a third of
+    a second of every run. None where no such folder can be made."""
     compiled_with = repr((jinja2.__version__, sorted(_OPTIONS.items())))
     digest = hashlib.sha256(compiled_with.encode()).hexdigest()[:16]
     try:
-        return _QuietCache(pattern=f"__agreement_builder_{digest}_%s.cache")
+        return _ShippedCache(SHIPPED.resolve(), pattern=f"__agreement_builder_{digest}_%s.cache")
     except (OSError, RuntimeError):  # RuntimeError: no folder only this user can write
         return None
 
 
-class _QuietCache(jinja2.FileSystemBytecodeCache):
-    """A cache that cannot be read or written (a full or read-only disk, a damaged entry) only
-    makes the template compile again."""
+class _ShippedCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates of one folder (the shipped one): one entry a template, replaced when
+    it changes. A user's own templates are compiled each run (a few files): kept, each folder of
+    them ever used would leave its entries behind. A cache that cannot be read or written (a
+    full or read-only disk, a damaged entry) only makes the template compile again."""
+
+    def __init__(self, folder: Path, directory: str | None = None, pattern: str = "") -> None:
+        super().__init__(directory, pattern or "__jinja2_%s.cache")
+        self.folder = folder
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        if filename is not None and Path(filename).is_relative_to(self.folder):
+            return super().get_bucket(environment, name, filename, source)
+        return jinja2.bccache.Bucket(environment, "", self.get_source_checksum(source))
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if not bucket.key:
+            return
         try:
             super().load_bytecode(bucket)
         except Exception:  # any damage (a cut file, a stray pickle) means: compile it
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if not bucket.key:
+            return
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
 
