@@ -117,17 +117,25 @@ class LocalizedText:
     ) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(cls._validate)
 
+    # The JSON Schema: the plain forms it takes, besides the map of language to text.
+    _PLAIN_FORMS: ClassVar[tuple[JsonSchemaValue, ...]] = (
+        {
+            "type": "string",
+            "minLength": 1,
+            "description": "Allowed only when the agreement has one language.",
+        },
+    )
+    _DESCRIPTION: ClassVar[str] = (
+        "Text in each of the agreement's languages, e.g. {fi: ..., sv: ...}"
+    )
+
     @classmethod
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         return {
             "anyOf": [
-                {
-                    "type": "string",
-                    "minLength": 1,
-                    "description": "Allowed only when the agreement has one language.",
-                },
+                *(dict(form) for form in cls._PLAIN_FORMS),
                 {
                     "type": "object",
                     "propertyNames": {"enum": list(TEXT_LANGUAGES)},
@@ -135,7 +143,7 @@ class LocalizedText:
                     "minProperties": 1,
                 },
             ],
-            "description": "Text in each of the agreement's languages, e.g. {fi: ..., sv: ...}",
+            "description": cls._DESCRIPTION,
         }
 
 
@@ -150,24 +158,11 @@ class AnyLanguageText(LocalizedText):
     def _validate(cls, value: Any) -> LocalizedText:
         return super()._validate(_number_as_text(value))
 
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {
-            "anyOf": [
-                {"type": "string", "minLength": 1},
-                {"type": "number"},
-                {
-                    "type": "object",
-                    "propertyNames": {"enum": list(TEXT_LANGUAGES)},
-                    "additionalProperties": {"type": "string", "minLength": 1},
-                    "minProperties": 1,
-                },
-            ],
-            "description": "Text (or a number) for every language, or a map of language to "
-            "text such as {fi: ..., sv: ...}",
-        }
+    _PLAIN_FORMS = ({"type": "string", "minLength": 1}, {"type": "number"})
+    _DESCRIPTION = (
+        "Text (or a number) for every language, or a map of language to text such as "
+        "{fi: ..., sv: ...}"
+    )
 
 
 def _number_as_text(value: Any) -> Any:
