@@ -150,7 +150,9 @@ def test_the_whole_cycle(
     page.get_by_label("Päivämäärä", exact=True).fill("1.12.2026")
     page.get_by_role("button", name="Kirjaa").click()
     # Forgotten: what was decided. The error is tied to its field.
-    # The focus is on the summary of what to correct, which links to each field.
+    # The focus is on the summary of what to correct, which links to each field (once the
+    # answer has loaded: the click does not wait for it).
+    playwright_api.expect(page.locator(".error-summary")).to_be_focused()
     assert page.evaluate("() => document.activeElement.className") == "error-summary"
     outcome = page.locator("#id_outcome")
     assert outcome.get_attribute("aria-invalid") == "true"
